@@ -1,0 +1,12 @@
+"""Every rule of the Premier Support specification, by stable ID.
+
+>>> from premier_policy.rules import RULES, RuleId
+>>> RULES[RuleId.RESPONSE_TARGET].id
+<RuleId.RESPONSE_TARGET: 'response.target'>
+>>> len(RULES)
+35
+"""
+
+from premier_policy._rules import RULES, Rule, RuleGroup, RuleId, rule
+
+__all__ = ["RULES", "Rule", "RuleGroup", "RuleId", "rule"]

@@ -1,0 +1,68 @@
+"""Events are validated on construction, naming the field."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from premier_policy import (
+    Close,
+    CustomerReply,
+    Extend,
+    Invalidate,
+    LogTime,
+    Open,
+    PolicyError,
+    Purchase,
+    RefundRequest,
+    Reopen,
+    Resolve,
+    RuleId,
+    StaffReply,
+)
+
+AT = datetime(2026, 11, 27, 10, tzinfo=UTC)
+
+
+def test_valid_events_construct() -> None:
+    """Each event type accepts its own fields; purchase count defaults to 1."""
+    assert Purchase(at=AT, customer="acme", id="p1", product="single").count == 1
+    assert RefundRequest(at=AT, customer="acme", purchase="p1").purchase == "p1"
+    assert Open(at=AT, customer="acme", id="i1", area="").area == ""
+    for kind in (StaffReply, CustomerReply, Extend, Resolve, Close, Reopen):
+        assert kind(at=AT, incident="i1").incident == "i1"
+    assert LogTime(at=AT, incident="i1", minutes=1).minutes == 1
+    assert Invalidate(at=AT, incident="i1", reason="vendor_bug").reason == "vendor_bug"
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "bad_field"),
+    [
+        (Purchase, {"customer": "acme", "id": "p1", "product": "single", "count": 0}, "count"),
+        (Purchase, {"customer": "acme", "id": "p1", "product": "single", "count": True}, "count"),
+        (Purchase, {"customer": "acme", "id": "", "product": "single"}, "id"),
+        (Purchase, {"customer": 7, "id": "p1", "product": "single"}, "customer"),
+        (Open, {"customer": "acme", "id": "i1", "area": None}, "area"),
+        (LogTime, {"incident": "i1", "minutes": -5}, "minutes"),
+        (LogTime, {"incident": "i1", "minutes": 1.5}, "minutes"),
+        (Invalidate, {"incident": "i1", "reason": "bored"}, "reason"),
+        (StaffReply, {"incident": ""}, "incident"),
+    ],
+)
+def test_malformed_fields(kind: Any, fields: dict[str, Any], bad_field: str) -> None:
+    """A malformed field is refused as input.malformed, naming it."""
+    with pytest.raises(PolicyError) as info:
+        kind(at=AT, **fields)
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, bad_field)
+
+
+def test_at_must_be_aware_datetime() -> None:
+    """A naive instant is input.aware-only; a non-datetime is malformed."""
+    with pytest.raises(PolicyError) as info:
+        Resolve(at=datetime(2026, 1, 1), incident="i1")
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_AWARE_ONLY, "at")
+    with pytest.raises(PolicyError) as info:
+        Resolve(at="2026-01-01T00:00:00Z", incident="i1")  # type: ignore[arg-type]
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, "at")

@@ -1,0 +1,33 @@
+"""Notifications go to the audiences of their kind."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+import pendulum
+
+from premier_policy._notifications import AUDIENCES, NotificationKind, notify
+
+AT = pendulum.datetime(2026, 11, 27, 10, tz="Europe/Paris")
+
+
+def test_every_kind_has_an_audience() -> None:
+    """Each kind in the scenario format is sent to someone."""
+    assert set(AUDIENCES) == set(get_args(NotificationKind))
+    assert all(AUDIENCES[kind] for kind in AUDIENCES)
+
+
+def test_notify_builds_one_per_audience() -> None:
+    """allowance_exhausted goes to customer then staff, with the same facts."""
+    sent = notify("allowance_exhausted", AT, "acme", "i1")
+    assert [n.to for n in sent] == ["customer", "staff"]
+    assert {(n.at, n.kind, n.customer, n.incident) for n in sent} == {
+        (AT, "allowance_exhausted", "acme", "i1")
+    }
+
+
+def test_incident_free_notification() -> None:
+    """A credit notice names no incident."""
+    (sent,) = notify("credits_expired", AT, "acme")
+    assert sent.incident is None
+    assert sent.to == "customer"

@@ -1,0 +1,59 @@
+"""The rule registry matches the specification and is complete."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from premier_policy.rules import RULES, RuleId, rule
+
+SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "RULES.md"
+
+
+def spec_ids() -> set[str]:
+    text = SPEC.read_text(encoding="utf-8")
+    table_ids = set(re.findall(r"^\| `([a-z]+\.[a-z-]+)` \|", text, flags=re.MULTILINE))
+    # Refusal IDs named inside a rule's text, e.g. `time.extension-not-needed`.
+    named = set(re.findall(r"refused as `([a-z]+\.[a-z-]+)`", text))
+    return table_ids | named
+
+
+@pytest.mark.skipif(not SPEC.exists(), reason="shared/spec/RULES.md is not beside the repo")
+def test_registry_matches_specification() -> None:
+    """Every ID in RULES.md is in the registry, and the registry invents none."""
+    assert {r.value for r in RuleId} == spec_ids()
+
+
+def test_every_rule_has_a_row() -> None:
+    """The registry has one row per RuleId, keyed by its own ID, with a summary."""
+    assert set(RULES) == set(RuleId)
+    for rid, row in RULES.items():
+        assert row.id is rid
+        assert row.title
+        assert row.summary.endswith(".")
+        assert rid.value.split(".")[0] in {"input", "hours", "credits", "scope", "lifecycle",
+                                           "response", "time"}  # fmt: skip
+
+
+def test_lookup_by_string_and_unknown_id() -> None:
+    """rule() accepts an ID string and refuses an unknown one."""
+    assert rule("input.malformed").id is RuleId.INPUT_MALFORMED
+    with pytest.raises(ValueError, match=r"no\.such"):
+        rule("no.such-rule")
+
+
+def test_registry_is_read_only() -> None:
+    """Nobody can add a rule at run time."""
+    with pytest.raises(TypeError):
+        RULES[RuleId.INPUT_MALFORMED] = RULES[RuleId.INPUT_TIMERS]  # type: ignore[index]
+
+
+def test_table_checks_itself_when_defined() -> None:
+    """A table missing a rule fails at definition, naming the missing ID."""
+    from premier_policy._rules import _table
+
+    with pytest.raises(AssertionError, match=r"input\.timers"):
+        _table(*[(r.id, r.group, r.title, r.summary) for r in RULES.values()
+                 if r.id is not RuleId.INPUT_TIMERS])  # fmt: skip
