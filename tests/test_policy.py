@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pendulum
 import pytest
 
 from premier_policy import Policy, PolicyError, RuleId
@@ -42,11 +43,13 @@ def test_warning_cannot_exceed_allowance() -> None:
     assert info.value.field == "warning_minutes"
 
 
-def test_instant_is_in_policy_zone() -> None:
-    """Policy.instant converts to the calendar's zone and refuses naive input."""
+def test_local_and_utc_forms() -> None:
+    """Policy.local is the calendar's zone, Policy.utc is UTC; both refuse naive input."""
     policy = Policy()
-    t = policy.instant(datetime(2026, 7, 1, 6, tzinfo=UTC))
-    assert (t.hour, t.tzinfo) == (8, policy.tz)
-    with pytest.raises(PolicyError) as info:
-        policy.instant(datetime(2026, 7, 1, 6))
-    assert info.value.rule is RuleId.INPUT_AWARE_ONLY
+    t = datetime(2026, 7, 1, 6, tzinfo=UTC)
+    assert (policy.local(t).hour, policy.local(t).tzinfo) == (8, policy.tz)
+    assert (policy.utc(t).hour, policy.utc(t).tzinfo) == (6, pendulum.UTC)
+    for convert in (policy.local, policy.utc):
+        with pytest.raises(PolicyError) as info:
+            convert(datetime(2026, 7, 1, 6))
+        assert info.value.rule is RuleId.INPUT_AWARE_ONLY

@@ -14,7 +14,7 @@ import pendulum
 from premier_policy._errors import PolicyError
 from premier_policy._rules import RuleId
 
-__all__ = ["duration", "instant", "parse_instant", "zone"]
+__all__ = ["duration", "instant", "parse_instant", "utc", "zone"]
 
 
 @functools.cache
@@ -81,6 +81,20 @@ def instant(value: object, tz: pendulum.Timezone, *, field: str = "at") -> pendu
         tzinfo=tz,
         fold=local.fold,
     )
+
+
+def utc(value: object, *, field: str = "at") -> pendulum.DateTime:
+    """``value`` as a pendulum ``DateTime`` in UTC, the form value objects store.
+
+    Python compares two datetimes that share a zone by wall clock, which is wrong inside
+    an autumn fold (02:30+02:00 and 02:30+01:00 compare equal), so stored instants are
+    UTC and only wall-clock arithmetic and display use the policy zone.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> utc(datetime(2026, 10, 25, 2, 30, tzinfo=timezone(timedelta(hours=1))))
+    DateTime(2026, 10, 25, 1, 30, 0, tzinfo=Timezone('UTC'))
+    """
+    return instant(value, pendulum.UTC, field=field)
 
 
 def parse_instant(text: object, tz: pendulum.Timezone, *, field: str = "at") -> pendulum.DateTime:

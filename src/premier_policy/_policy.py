@@ -11,7 +11,7 @@ from attrs import Attribute, field, frozen
 from premier_policy._calendar import Calendar
 from premier_policy._catalog import Catalog
 from premier_policy._errors import PolicyError
-from premier_policy._instants import instant
+from premier_policy._instants import instant, utc
 
 __all__ = ["Policy"]
 
@@ -65,9 +65,26 @@ class Policy:
         """The policy time zone (the calendar's)."""
         return self.calendar.tz
 
-    def instant(self, t: object, *, field: str = "at") -> pendulum.DateTime:
-        """``t`` in the policy zone; naive datetimes are refused (``input.aware-only``)."""
+    def utc(self, t: object, *, field: str = "at") -> pendulum.DateTime:
+        """``t`` in UTC, as value objects store it; naive datetimes are refused
+        (``input.aware-only``)."""
+        return utc(t, field=field)
+
+    def local(self, t: object, *, field: str = "at") -> pendulum.DateTime:
+        """``t`` in the policy zone, for wall-clock arithmetic and display."""
         return instant(t, self.tz, field=field)
+
+    def show(self, t: object) -> str:
+        """``t`` as a customer reads it in a refusal: wall clock and zone abbreviation.
+
+        >>> Policy().show(pendulum.datetime(2027, 1, 5, 18, tz="UTC"))
+        '2027-01-05 19:00 CET'
+        >>> Policy().show(pendulum.datetime(2027, 7, 5, 17, 30, 15, tz="UTC"))
+        '2027-07-05 19:30:15 CEST'
+        """
+        local = self.local(t, field="t")
+        pattern = "YYYY-MM-DD HH:mm zz" if not local.second else "YYYY-MM-DD HH:mm:ss zz"
+        return local.format(pattern)
 
     def response_due(self, t: datetime) -> pendulum.DateTime:
         """When a response is due for an incident that starts waiting on staff at ``t``."""
