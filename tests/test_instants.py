@@ -86,6 +86,8 @@ def test_duration() -> None:
     assert duration(timedelta(minutes=90)) == pendulum.duration(minutes=90)
     assert duration(pendulum.duration(days=1, hours=1)).in_hours() == 25
     assert duration(-timedelta(minutes=1)).total_seconds() == -60
+    assert duration(-pendulum.duration(hours=1)).total_seconds() == -3600
+    assert duration(pendulum.duration(seconds=-1, microseconds=5)).total_seconds() == -0.999995
     with pytest.raises(PolicyError, match="months and years"):
         duration(pendulum.duration(years=1))
     with pytest.raises(PolicyError, match="expected a timedelta") as info:

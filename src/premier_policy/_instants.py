@@ -138,6 +138,9 @@ def duration(value: object, *, field: str = "duration") -> pendulum.Duration:
         raise PolicyError(f"expected a timedelta, got {type(value).__name__}", field=field)
     if isinstance(value, pendulum.Duration) and (value.years or value.months):
         raise PolicyError("months and years are not exact durations", field=field)
-    return pendulum.Duration(
-        days=value.days, seconds=value.seconds, microseconds=value.microseconds
-    )
+    # pendulum.Duration overrides .seconds/.microseconds with a sign while .days keeps
+    # the stdlib meaning, so count microseconds with timedelta's own division.
+    return pendulum.Duration(microseconds=timedelta.__floordiv__(value, _MICROSECOND))
+
+
+_MICROSECOND = timedelta(microseconds=1)
