@@ -1,0 +1,99 @@
+"""Response targets (response.target): pending, met, breached, dropped."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from premier_policy import PolicyError, ResponseTarget, RuleId
+
+START = pendulum.datetime(2026, 11, 27, 9, tz="UTC")
+DUE = START.add(hours=2)
+
+
+def target() -> ResponseTarget:
+    return ResponseTarget(started_at=START, due_at=DUE)
+
+
+def test_new_target_is_pending_with_a_breach_timer() -> None:
+    """A new target waits for a staff reply; its timer is the due instant."""
+    t = target()
+    assert (t.pending, t.breached, t.dropped, t.met_at, t.breach_at) == (
+        True,
+        False,
+        False,
+        None,
+        DUE,
+    )
+
+
+def test_reply_at_due_meets_the_target() -> None:
+    """At or before due is in time (response.target): not breached, no timer left."""
+    for reply in (START, DUE.subtract(minutes=1), DUE):
+        met = target().meet(reply)
+        assert (met.met_at, met.breached, met.pending, met.breach_at) == (reply, False, False, None)
+
+
+def test_late_reply_is_recorded_and_stays_breached() -> None:
+    """A reply after due records met_at and the target stays breached."""
+    breached = target().breach()
+    assert (breached.pending, breached.breached, breached.breach_at) == (True, True, None)
+    late = breached.meet(DUE.add(seconds=1))
+    assert (late.met_at, late.breached, late.pending) == (DUE.add(seconds=1), True, False)
+
+
+def test_drop_ends_the_target_without_a_reply() -> None:
+    """Resolve or invalidate drops a pending target: no longer pending, no timer."""
+    dropped = target().drop(START.add(minutes=5))
+    assert (dropped.dropped, dropped.dropped_at, dropped.pending, dropped.breach_at) == (
+        True,
+        START.add(minutes=5),
+        False,
+        None,
+    )
+    assert target().breach().drop(DUE.add(hours=1)).breached
+
+
+@given(offset=st.integers(min_value=0, max_value=10_000))
+def test_breached_exactly_when_the_reply_is_after_due(offset: int) -> None:
+    """For any reply instant, breached == (reply > due), timer fired or not."""
+    reply = START.add(minutes=offset)
+    assert target().meet(reply).breached == (reply > DUE)
+    if reply > DUE:
+        assert target().breach().meet(reply).breached
+
+
+def test_inconsistent_targets_are_refused() -> None:
+    """Instants before the start, met and dropped at once, or a breach that cannot be:
+    PolicyError naming response.target and the field."""
+    cases = [
+        ({"due_at": START.subtract(minutes=1)}, "due_at"),
+        ({"due_at": DUE, "met_at": START.subtract(minutes=1)}, "met_at"),
+        ({"due_at": DUE, "dropped_at": START.subtract(minutes=1)}, "dropped_at"),
+        ({"due_at": DUE, "met_at": DUE, "breached": True}, "breached"),
+        ({"due_at": DUE, "met_at": DUE.add(minutes=1)}, "breached"),
+        ({"due_at": DUE, "dropped_at": DUE.subtract(minutes=1), "breached": True}, "breached"),
+    ]
+    for fields, name in cases:
+        with pytest.raises(PolicyError) as info:
+            ResponseTarget(started_at=START, **fields)  # type: ignore[arg-type]
+        assert (info.value.rule, info.value.field) == (RuleId.RESPONSE_TARGET, name)
+    with pytest.raises(PolicyError, match="met or dropped") as both:
+        ResponseTarget(started_at=START, due_at=DUE, met_at=DUE, dropped_at=DUE)
+    assert both.value.rule is RuleId.RESPONSE_TARGET
+
+
+def test_instants_must_be_stored_in_utc() -> None:
+    """Stored instants are pendulum UTC: a Paris or stdlib datetime is refused."""
+    paris = START.in_tz("Europe/Paris")
+    stdlib = datetime(2026, 11, 27, 9, tzinfo=UTC)
+    for bad in (paris, stdlib):
+        with pytest.raises(PolicyError, match="UTC") as info:
+            ResponseTarget(started_at=bad, due_at=DUE)  # type: ignore[arg-type]
+        assert info.value.field == "started_at"
+        with pytest.raises(PolicyError, match="UTC"):
+            ResponseTarget(started_at=START, due_at=bad)  # type: ignore[arg-type]

@@ -1,0 +1,133 @@
+"""The transition table: the lifecycle of RULES.md as data, checked when it is defined."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from attrs import evolve
+
+from premier_policy import TRANSITIONS, PolicyError, RuleId, Transition, TransitionTable
+from premier_policy._states import KINDS, STATES, Kind, State, mermaid_diagram
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "incidents.md"
+
+W: State = "waiting_on_staff"
+C: State = "waiting_on_customer"
+RES: State = "resolved"
+CL: State = "closed"
+INV: State = "invalid"
+
+# (kind, state) -> where RULES.md says it leads; every pair not listed is refused.
+ALLOWED: dict[tuple[Kind, State], State] = {
+    ("staff_reply", W): C,  # lifecycle.staff-reply
+    ("staff_reply", C): C,
+    ("customer_reply", C): W,  # lifecycle.customer-reply
+    ("customer_reply", W): W,
+    **{("log_time", s): s for s in (W, C, RES)},  # time.allowance
+    **{("extend", s): s for s in (W, C, RES)},  # time.extension
+    ("resolve", W): RES,  # lifecycle.resolve
+    ("resolve", C): RES,
+    ("close", RES): CL,  # lifecycle.auto-close: the customer closes early
+    ("auto_close", RES): CL,
+    ("reopen", RES): W,  # lifecycle.reopen-window
+    ("reopen", CL): W,
+    **{("invalidate", s): INV for s in (W, C, RES, CL)},  # lifecycle.invalidate
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_table_matches_the_rules(kind: Kind) -> None:
+    """Each event leads where RULES.md says, and is refused in every other state."""
+    for state in STATES:
+        move = TRANSITIONS.move(kind, state)
+        if (kind, state) in ALLOWED:
+            assert move == ALLOWED[kind, state]
+        else:
+            assert isinstance(move, RuleId), (kind, state, move)
+
+
+def test_refusal_rules() -> None:
+    """Invalid refuses everything as lifecycle.final; a customer reply once resolved or
+    closed is lifecycle.customer-reply; any other disallowed pair is
+    lifecycle.invalid-transition."""
+    for kind in KINDS:
+        assert TRANSITIONS.move(kind, INV) is RuleId.LIFECYCLE_FINAL
+    for state in (RES, CL):
+        assert TRANSITIONS.move("customer_reply", state) is RuleId.LIFECYCLE_CUSTOMER_REPLY
+    assert TRANSITIONS.move("staff_reply", CL) is RuleId.LIFECYCLE_INVALID_TRANSITION
+    assert TRANSITIONS.move("reopen", W) is RuleId.LIFECYCLE_INVALID_TRANSITION
+    assert TRANSITIONS.move("close", C) is RuleId.LIFECYCLE_INVALID_TRANSITION
+    assert TRANSITIONS.move("log_time", CL) is RuleId.LIFECYCLE_INVALID_TRANSITION
+
+
+def test_opening_and_rows() -> None:
+    """Opening creates incidents in waiting_on_staff (lifecycle.open); rows name their rule."""
+    assert TRANSITIONS.initial == W
+    assert TRANSITIONS.row("open").rule is RuleId.LIFECYCLE_OPEN
+    assert TRANSITIONS.row("invalidate").rule is RuleId.LIFECYCLE_INVALIDATE
+    assert TRANSITIONS.row("log_time").lands(RES) == RES
+
+
+def _rows(**changes: Transition) -> tuple[Transition, ...]:
+    return tuple(changes.get(row.kind, row) for row in TRANSITIONS.rows)
+
+
+def test_table_refuses_a_missing_or_repeated_kind() -> None:
+    """One row per kind: a missing or doubled kind fails at definition."""
+    with pytest.raises(PolicyError, match="one row per kind") as info:
+        TransitionTable(rows=TRANSITIONS.rows[:-1])
+    assert info.value.field == "transitions"
+    with pytest.raises(PolicyError, match="one row per kind"):
+        TransitionTable(rows=(*TRANSITIONS.rows, TRANSITIONS.rows[0]))
+
+
+def test_table_refuses_unknown_states_and_leaving_the_final_state() -> None:
+    """Rows name known states, and none leaves invalid (lifecycle.final)."""
+    reopen = TRANSITIONS.row("reopen")
+    with pytest.raises(PolicyError, match="unknown state 'archived'"):
+        TransitionTable(rows=_rows(reopen=evolve(reopen, target="archived")))  # type: ignore[arg-type]
+    with pytest.raises(PolicyError, match="invalid is final"):
+        TransitionTable(rows=_rows(reopen=evolve(reopen, sources=(CL, INV))))
+
+
+def test_table_needs_one_creating_row_with_a_target() -> None:
+    """Exactly one row creates incidents, and it names their first state."""
+    opening = TRANSITIONS.row("open")
+    with pytest.raises(PolicyError, match="one creating row"):
+        TransitionTable(rows=_rows(open=evolve(opening, target=None)))
+    close = TRANSITIONS.row("close")
+    with pytest.raises(PolicyError, match="one creating row"):
+        TransitionTable(rows=_rows(close=evolve(close, sources=())))
+
+
+def test_table_refuses_unreachable_states() -> None:
+    """Every state is reachable from opening: without resolve, nothing reaches resolved."""
+    resolve = TRANSITIONS.row("resolve")
+    with pytest.raises(PolicyError, match="unreachable states: resolved, closed"):
+        TransitionTable(rows=_rows(resolve=evolve(resolve, target=None)))
+
+
+def test_diagram_draws_every_move_of_the_table() -> None:
+    """The generated diagram has one arrow per (source, target) carrying exactly the kinds
+    that make that move, creation from [*], and invalid ending at [*]."""
+    lines = mermaid_diagram().splitlines()
+    assert lines[0] == "stateDiagram-v2"
+    arrows = {}
+    for line in lines[1:]:
+        source, target, *label = re.split(r" --> | : ", line.strip())
+        arrows[source, target] = label[0].split(", ") if label else []
+    expected: dict[tuple[str, str], list[str]] = {("[*]", W): ["open"], (INV, "[*]"): []}
+    for (kind, state), target in ALLOWED.items():
+        expected.setdefault((state, target), []).append(kind)
+    assert {k: sorted(v) for k, v in arrows.items()} == {k: sorted(v) for k, v in expected.items()}
+    assert len(arrows) == len(lines) - 1
+
+
+def test_docs_diagram_is_the_generated_one() -> None:
+    """docs/incidents.md shows exactly mermaid_diagram(): regenerate it when the table
+    changes (paste the output of mermaid_diagram() into the ```{mermaid} block)."""
+    text = DOCS.read_text(encoding="utf-8")
+    blocks = re.findall(r"^```\{mermaid\}\n(.*?)^```$", text, flags=re.MULTILINE | re.DOTALL)
+    assert blocks == [mermaid_diagram()]
