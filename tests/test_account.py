@@ -88,7 +88,10 @@ def test_leap_day_purchase() -> None:
     assert lot.expires_at == paris(2029, 2, 28, 10)
     assert account.balance(paris(2029, 2, 28, 9, 59)) == 1
     assert account.balance(paris(2029, 2, 28, 10)) == 0
-    assert RuleId.CREDITS_VALIDITY.value == "credits.validity"
+    at_expiry = refused(
+        account.consume(POLICY, paris(2029, 2, 28, 10)), RuleId.CREDITS_NONE_AVAILABLE
+    )
+    assert "lot p1 expired at 10:00" in at_expiry
 
 
 def test_purchase_across_dst_keeps_the_wall_clock_time() -> None:
@@ -166,7 +169,6 @@ def test_consume_order_across_lots_bought_out_of_expiry_order() -> None:
         account, lot_id = take(account, paris(2026, 7, 1))
         taken.append(lot_id)
     assert taken == ["p-march", "p-june", "p-old"]
-    assert RuleId.CREDITS_CONSUME_ORDER.value == "credits.consume-order"
 
 
 def test_consume_order_skips_lots_not_usable() -> None:
@@ -289,7 +291,6 @@ def test_credit_restored_into_an_expired_lot_stays_expired() -> None:
     assert restored.balance(after_expiry) == 0
     message = refused(restored.consume(POLICY, after_expiry), RuleId.CREDITS_NONE_AVAILABLE)
     assert "lot p1 expired on 2027-01-15 12:00 CET" in message
-    assert RuleId.CREDITS_RESTORE.value == "credits.restore"
 
 
 def test_restore_needs_a_consumed_credit() -> None:
@@ -392,7 +393,6 @@ def test_expiry_notices_fire_once_in_order() -> None:
     again, notes = account.advance(POLICY, paris(2028, 1, 1), inclusive=True)
     assert notes == ()
     assert again is account
-    assert RuleId.CREDITS_EXPIRY_NOTICE.value == "credits.expiry-notice"
 
 
 def test_advance_inclusive_decides_the_boundary() -> None:
@@ -409,17 +409,59 @@ def test_advance_inclusive_decides_the_boundary() -> None:
 
 
 def test_no_notice_for_a_lot_with_nothing_left() -> None:
-    """A used-up lot has no timer, and its notices pass silently; a credit restored
-    before expiry brings the expiry notice back, but not the one already passed."""
+    """credits.expiry-notice: a used-up lot keeps its timers, and its notices pass
+    silently when due; a credit restored before expiry brings the expiry notice back,
+    but not the one already passed."""
     account = buy(Account("acme"), "p1", paris(2026, 1, 15, 12))
     account, lot_id = take(account, paris(2026, 2, 1))
-    assert account.next_timer_at(POLICY) is None
+    assert account.next_timer_at(POLICY) == paris(2026, 12, 16, 12)
     account, notes = account.advance(POLICY, paris(2027, 1, 1), inclusive=False)
     assert notes == ()  # the expiring notice (2026-12-16) found nothing to expire
+    assert account.next_timer_at(POLICY) == paris(2027, 1, 15, 12)
     account = account.restore(lot_id)
     assert account.next_timer_at(POLICY) == paris(2027, 1, 15, 12)
     account, notes = account.advance(POLICY, paris(2027, 2, 1), inclusive=False)
     assert kinds(notes) == [(paris(2027, 1, 15, 12), "credits_expired")]
+
+
+def wake(account: Account, until: datetime) -> tuple[Account, list[tuple[pendulum.DateTime, str]]]:
+    """Let time pass to ``until`` as the engine does: advance only to the instants
+    next_timer_at names (each inclusive), never past ``until``."""
+    sent = []
+    while (due := account.next_timer_at(POLICY)) is not None and due < until:
+        account, notes = account.advance(POLICY, due, inclusive=True)
+        assert all(n.at == due for n in notes)
+        sent += kinds(notes)
+        assert account.next_timer_at(POLICY) != due  # the timer moved on
+    return account, sent
+
+
+def test_emptied_lot_restored_late_sends_no_past_notice() -> None:
+    """credits.expiry-notice + credits.restore: bought 2026-01-10, its one credit taken an
+    hour later, given back on 2027-03-01 (an invalidation). Driven only by next_timer_at,
+    both notices pass silently at their instants, and the late restore brings neither
+    back: nothing is ever sent dated before the restore."""
+    account = buy(Account("acme"), "p1", paris(2026, 1, 10, 10))
+    account, lot_id = take(account, paris(2026, 1, 10, 11))
+    restore_at = paris(2027, 3, 1, 10)
+    account, sent = wake(account, restore_at)
+    assert sent == []
+    account = account.restore(lot_id)
+    assert account.next_timer_at(POLICY) is None
+    account, sent = wake(account, paris(2028, 1, 1))
+    assert sent == []
+    assert refused(account.consume(POLICY, restore_at), RuleId.CREDITS_NONE_AVAILABLE)
+
+
+def test_emptied_lot_restored_between_its_notices_sends_only_the_later() -> None:
+    """credits.expiry-notice: restored after the expiring notice passed silently but
+    before expiry, the lot announces its expiry on time, and only that."""
+    account = buy(Account("acme"), "p1", paris(2026, 1, 10, 10))
+    account, lot_id = take(account, paris(2026, 1, 10, 11))
+    account, sent = wake(account, paris(2027, 1, 1))
+    assert sent == []
+    account, sent = wake(account.restore(lot_id), paris(2028, 1, 1))
+    assert sent == [(paris(2027, 1, 10, 10), "credits_expired")]
 
 
 def test_notices_of_several_lots_interleave_in_time_order() -> None:

@@ -95,7 +95,8 @@ def test_inconsistent_incidents_are_refused(changes: dict[str, Any], field: str)
 
 def test_instants_follow_the_state() -> None:
     """Resolved needs resolved_at and auto_close_at; closed needs closed_at and
-    reopen_until but no auto-close; invalid holds no credit and has a reason."""
+    reopen_until but no auto-close; invalid (lifecycle.invalidate) holds no credit and
+    has a reason."""
     with pytest.raises(PolicyError) as info:
         evolve(resolved(), auto_close_at=None)
     assert info.value.field == "auto_close_at"
@@ -110,4 +111,3 @@ def test_instants_follow_the_state() -> None:
         evolve(invalid, lots=("p1",))
     assert info.value.field == "lots"
     assert info.value.rule is None
-    assert RuleId.LIFECYCLE_INVALIDATE.value == "lifecycle.invalidate"

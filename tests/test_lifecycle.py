@@ -3,9 +3,10 @@ reopen, invalidate, and time passing."""
 
 from __future__ import annotations
 
+import copy
+
 import pendulum
 import pytest
-from attrs import evolve
 
 from premier_policy import (
     AREAS,
@@ -32,6 +33,8 @@ from premier_policy import (
     apply,
     open_incident,
 )
+from premier_policy._lifecycle import _event_as
+from premier_policy._states import TRANSITIONS, Kind, State
 from tests._incidents import accepted, funded, opened, paris, run
 
 P = Policy()
@@ -52,6 +55,14 @@ def refused(step: Step, event: object) -> Refusal:
     result = apply(P, step.incident, step.account, event)  # type: ignore[arg-type]
     assert isinstance(result, Refusal), result
     return result
+
+
+def allowed(kind: Kind, state: State) -> tuple[RuleId, State]:
+    """The rule of the table row that lets ``kind`` move an incident in ``state``, and
+    the state it lands in (fails if the row does not allow it)."""
+    (row,) = [r for r in TRANSITIONS.rows if r.kind == kind]
+    assert state in row.sources
+    return row.rule, row.lands(state)
 
 
 def resolved_step(at: pendulum.DateTime = T0) -> Step:
@@ -200,17 +211,17 @@ def test_customer_reply_starts_a_target_only_when_none_is_pending() -> None:
 
 
 def test_resolve_and_invalidate_drop_a_pending_target() -> None:
-    """lifecycle.resolve and lifecycle.invalidate drop the target staff still owe."""
-    for event in (Resolve(at=T0.add(minutes=9), incident="i1"),
-                  Invalidate(at=T0.add(minutes=9), incident="i1", reason="vendor_bug")):  # fmt: skip
+    """lifecycle.resolve and lifecycle.invalidate drop the target staff still owe: no
+    breach timer is left, only the auto-close 30 days after resolving (none once invalid)."""
+    at = T0.add(minutes=9)
+    for event, timer in (
+        (Resolve(at=at, incident="i1"), P.utc(paris(2026, 12, 31, 10, 9))),
+        (Invalidate(at=at, incident="i1", reason="vendor_bug"), None),
+    ):
         incident = run(P, opened(P, T0), event).incident
         (target,) = incident.response_targets
-        assert (target.dropped_at, target.met_at, target.pending) == (
-            P.utc(T0.add(minutes=9)),
-            None,
-            False,
-        )
-        assert incident.next_timer_at(P) != DUE
+        assert (target.dropped_at, target.met_at, target.pending) == (P.utc(at), None, False)
+        assert incident.next_timer_at(P) == timer
 
 
 # --- replies --------------------------------------------------------------------------------
@@ -223,10 +234,18 @@ def test_staff_reply_moves_to_waiting_on_customer() -> None:
         "waiting_on_customer",
         ("response_posted", "customer"),
     )
+    assert allowed("staff_reply", "waiting_on_staff") == (
+        RuleId.LIFECYCLE_STAFF_REPLY,
+        step.incident.state,
+    )
     step = run(P, step, StaffReply(at=T0.add(minutes=2), incident="i1"))
     assert (step.incident.state, sent(step)[-1]) == (
         "waiting_on_customer",
         ("response_posted", "customer"),
+    )
+    assert allowed("staff_reply", "waiting_on_customer") == (
+        RuleId.LIFECYCLE_STAFF_REPLY,
+        step.incident.state,
     )
 
 
@@ -357,7 +376,12 @@ def test_resolve_from_either_waiting_state() -> None:
     """lifecycle.resolve: waiting_on_staff or waiting_on_customer to resolved, with
     incident_resolved to the customer and the auto-close 30 days later."""
     for events in ((), (StaffReply(at=T0.add(minutes=1), incident="i1"),)):
-        step = run(P, opened(P, T0), *events, Resolve(at=T0.add(hours=1), incident="i1"))
+        before = run(P, opened(P, T0), *events)
+        step = run(P, before, Resolve(at=T0.add(hours=1), incident="i1"))
+        assert allowed("resolve", before.incident.state) == (
+            RuleId.LIFECYCLE_RESOLVE,
+            step.incident.state,
+        )
         assert (step.incident.state, step.incident.resolved_at) == (
             "resolved",
             P.utc(T0.add(hours=1)),
@@ -381,6 +405,7 @@ def test_auto_close_across_the_autumn_change() -> None:
     assert (still.state, fired) == ("resolved", ())
     closed, fired = advance(P, step.incident, closes.add(days=3), inclusive=False)
     assert (closed.state, closed.closed_at, closed.auto_close_at) == ("closed", P.utc(closes), None)
+    assert allowed("auto_close", "resolved") == (RuleId.LIFECYCLE_AUTO_CLOSE, closed.state)
     assert [(n.kind, n.to, n.at) for n in fired] == [("incident_closed", "customer", P.utc(closes))]
     assert closed.reopen_until == P.utc(pendulum.parse("2026-12-09T10:00:00+01:00"))
     assert advance(P, step.incident, closes, inclusive=True)[0] == closed
@@ -407,6 +432,7 @@ def test_customer_may_close_a_resolved_incident_early() -> None:
     assert incident.reopen_until == P.utc(T0.add(days=32))
     assert incident.next_timer_at(P) is None
     assert sent(step)[-1] == ("incident_closed", "customer")
+    assert allowed("close", "resolved") == (RuleId.LIFECYCLE_AUTO_CLOSE, incident.state)
 
 
 def test_auto_close_past_the_year_9999_is_an_error() -> None:
@@ -545,13 +571,33 @@ def test_misuse_raises_policy_errors() -> None:
     assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, "type")
 
 
+def test_handlers_check_the_event_they_read() -> None:
+    """A handler reads its own event's fields; given another type it raises
+    (input.malformed), a check that stays under ``python -O``."""
+    with pytest.raises(PolicyError) as info:
+        _event_as(StaffReply(at=T0, incident="i1"), LogTime)
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, "type")
+    event = Invalidate(at=T0, incident="i1", reason="vendor_bug")
+    assert _event_as(event, Invalidate) is event
+
+
 def test_refusal_changes_nothing_even_after_timers() -> None:
-    """A refusal is returned alone: the caller keeps the incident it had, timers unfired
-    (the next advance fires them)."""
+    """A refusal is returned alone, judged after the timers due before it (the auto-close),
+    yet the caller's incident and account are exactly what they were, timers unfired:
+    the next advance fires them, at their own instant."""
     step = resolved_step()
     auto_close = step.incident.auto_close_at
     assert auto_close is not None
+    incident, account = copy.deepcopy(step.incident), copy.deepcopy(step.account)
     refusal = refused(step, CustomerReply(at=auto_close.add(days=1), incident="i1"))
-    assert refusal.message == "incident i1 is closed: reopen it first, then reply"
-    assert step.incident.state == "resolved"
-    assert evolve(step.incident) == step.incident
+    assert (refusal.rule, refusal.message) == (
+        RuleId.LIFECYCLE_CUSTOMER_REPLY,
+        "incident i1 is closed: reopen it first, then reply",
+    )
+    assert (step.incident, step.account) == (incident, account)
+    assert step.incident.next_timer_at(P) == auto_close
+    closed, fired = advance(P, step.incident, auto_close.add(days=1), inclusive=False)
+    assert (closed.state, [(n.kind, n.at) for n in fired]) == (
+        "closed",
+        [("incident_closed", auto_close)],
+    )

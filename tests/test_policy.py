@@ -53,3 +53,53 @@ def test_local_and_utc_forms() -> None:
         with pytest.raises(PolicyError) as info:
             convert(datetime(2026, 7, 1, 6))
         assert info.value.rule is RuleId.INPUT_AWARE_ONLY
+
+
+def paris(*fields: int) -> pendulum.DateTime:
+    return pendulum.datetime(*fields, tz="Europe/Paris")  # type: ignore[arg-type, misc]
+
+
+def test_wall_add_keeps_the_wall_clock_across_summer_time() -> None:
+    """lifecycle.auto-close and credits.validity count on the Paris wall clock: 30 days
+    from 10:00 CEST is 10:00 CET (30 days and an hour), a year from 29 February is 28
+    February; the result is UTC, and negative amounts move back."""
+    policy = Policy()
+    later = policy.wall_add(paris(2026, 10, 10, 10), days=30)
+    assert (later, later.tzinfo) == (paris(2026, 11, 9, 10), pendulum.UTC)
+    assert later - paris(2026, 10, 10, 10) == pendulum.duration(days=30, hours=1)
+    assert policy.wall_add(paris(2028, 2, 29, 10), years=1) == paris(2029, 2, 28, 10)
+    assert policy.wall_add(paris(2027, 4, 15, 10), days=-30) == paris(2027, 3, 16, 10)
+    # The zone the instant comes in does not matter: the policy zone's wall clock does.
+    new_york = paris(2026, 10, 10, 10).in_timezone("America/New_York")
+    assert policy.wall_add(new_york, days=30) == later
+
+
+def test_wall_add_gap_moves_forward_and_fold_is_the_later_reading() -> None:
+    """02:30 is missing on 2027-03-28 (03:30 CEST instead) and happens twice on
+    2027-10-31 (the second, CET, is chosen)."""
+    policy = Policy()
+    assert policy.show(policy.wall_add(paris(2026, 3, 28, 2, 30), years=1)) == (
+        "2027-03-28 03:30 CEST"
+    )
+    assert policy.wall_add(paris(2027, 10, 1, 2, 30), days=30) == pendulum.datetime(
+        2027, 10, 31, 1, 30
+    )
+
+
+def test_wall_add_beyond_the_calendar_names_the_field() -> None:
+    """Past the year 9999 or before the year 1: a PolicyError naming the field and
+    saying how far and from when; naive instants are refused (input.aware-only)."""
+    policy = Policy()
+    with pytest.raises(PolicyError) as info:
+        policy.wall_add(pendulum.datetime(9999, 6, 1), years=1, field="resolved_at")
+    assert str(info.value) == (
+        "resolved_at: 1 year after 9999-06-01 02:00 CEST is after the year 9999"
+    )
+    with pytest.raises(PolicyError, match=r"^at: 2 days before .* is before the year 1$"):
+        policy.wall_add(pendulum.datetime(1, 1, 2), days=-2)
+    with pytest.raises(PolicyError) as info:
+        policy.wall_add(pendulum.datetime(9999, 12, 31, 23, 30), days=1)
+    assert info.value.field == "at"  # the instant itself is past 9999 in Paris
+    with pytest.raises(PolicyError) as info:
+        policy.wall_add(datetime(2026, 7, 1, 6), days=1)
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_AWARE_ONLY, "at")

@@ -22,10 +22,10 @@ def target() -> ResponseTarget:
 def test_new_target_is_pending_with_a_breach_timer() -> None:
     """A new target waits for a staff reply; its timer is the due instant."""
     t = target()
-    assert (t.pending, t.breached, t.dropped, t.met_at, t.breach_at) == (
+    assert (t.pending, t.breached, t.dropped_at, t.met_at, t.breach_at) == (
         True,
         False,
-        False,
+        None,
         None,
         DUE,
     )
@@ -49,9 +49,9 @@ def test_late_reply_is_recorded_and_stays_breached() -> None:
 def test_drop_ends_the_target_without_a_reply() -> None:
     """Resolve or invalidate drops a pending target: no longer pending, no timer."""
     dropped = target().drop(START.add(minutes=5))
-    assert (dropped.dropped, dropped.dropped_at, dropped.pending, dropped.breach_at) == (
-        True,
+    assert (dropped.dropped_at, dropped.met_at, dropped.pending, dropped.breach_at) == (
         START.add(minutes=5),
+        None,
         False,
         None,
     )

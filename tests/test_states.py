@@ -62,12 +62,45 @@ def test_refusal_rules() -> None:
     assert TRANSITIONS.move("log_time", CL) is RuleId.LIFECYCLE_INVALID_TRANSITION
 
 
+def row(kind: Kind) -> Transition:
+    """The row of ``kind`` in TRANSITIONS."""
+    (found,) = [r for r in TRANSITIONS.rows if r.kind == kind]
+    return found
+
+
 def test_opening_and_rows() -> None:
-    """Opening creates incidents in waiting_on_staff (lifecycle.open); rows name their rule."""
+    """Opening creates incidents in waiting_on_staff (lifecycle.open); each row names the
+    rule that allows its move."""
     assert TRANSITIONS.initial == W
-    assert TRANSITIONS.row("open").rule is RuleId.LIFECYCLE_OPEN
-    assert TRANSITIONS.row("invalidate").rule is RuleId.LIFECYCLE_INVALIDATE
-    assert TRANSITIONS.row("log_time").lands(RES) == RES
+    assert {r.kind: r.rule for r in TRANSITIONS.rows} == {
+        "open": RuleId.LIFECYCLE_OPEN,
+        "staff_reply": RuleId.LIFECYCLE_STAFF_REPLY,
+        "customer_reply": RuleId.LIFECYCLE_CUSTOMER_REPLY,
+        "log_time": RuleId.TIME_ALLOWANCE,
+        "extend": RuleId.TIME_EXTENSION,
+        "resolve": RuleId.LIFECYCLE_RESOLVE,
+        "close": RuleId.LIFECYCLE_AUTO_CLOSE,
+        "auto_close": RuleId.LIFECYCLE_AUTO_CLOSE,
+        "reopen": RuleId.LIFECYCLE_REOPEN_WINDOW,
+        "invalidate": RuleId.LIFECYCLE_INVALIDATE,
+    }
+    assert row("log_time").lands(RES) == RES
+    assert row("resolve").lands(C) == RES
+
+
+def test_lands_follows_the_table_or_raises_the_refusing_rule() -> None:
+    """lands() is move() for a move the caller knows is allowed: the state, or a
+    PolicyError naming the rule that refuses it (never a silent wrong state)."""
+    for (kind, state), target in ALLOWED.items():
+        assert TRANSITIONS.lands(kind, state) == target
+    for kind, state, rule in (
+        ("auto_close", W, RuleId.LIFECYCLE_INVALID_TRANSITION),
+        ("auto_close", INV, RuleId.LIFECYCLE_FINAL),
+        ("customer_reply", CL, RuleId.LIFECYCLE_CUSTOMER_REPLY),
+    ):
+        with pytest.raises(PolicyError) as info:
+            TRANSITIONS.lands(kind, state)
+        assert (info.value.rule, info.value.field) == (rule, "state")
 
 
 def _rows(**changes: Transition) -> tuple[Transition, ...]:
@@ -85,7 +118,7 @@ def test_table_refuses_a_missing_or_repeated_kind() -> None:
 
 def test_table_refuses_unknown_states_and_leaving_the_final_state() -> None:
     """Rows name known states, and none leaves invalid (lifecycle.final)."""
-    reopen = TRANSITIONS.row("reopen")
+    reopen = row("reopen")
     with pytest.raises(PolicyError, match="unknown state 'archived'"):
         TransitionTable(rows=_rows(reopen=evolve(reopen, target="archived")))  # type: ignore[arg-type]
     with pytest.raises(PolicyError, match="invalid is final"):
@@ -94,17 +127,17 @@ def test_table_refuses_unknown_states_and_leaving_the_final_state() -> None:
 
 def test_table_needs_one_creating_row_with_a_target() -> None:
     """Exactly one row creates incidents, and it names their first state."""
-    opening = TRANSITIONS.row("open")
+    opening = row("open")
     with pytest.raises(PolicyError, match="one creating row"):
         TransitionTable(rows=_rows(open=evolve(opening, target=None)))
-    close = TRANSITIONS.row("close")
+    close = row("close")
     with pytest.raises(PolicyError, match="one creating row"):
         TransitionTable(rows=_rows(close=evolve(close, sources=())))
 
 
 def test_table_refuses_unreachable_states() -> None:
     """Every state is reachable from opening: without resolve, nothing reaches resolved."""
-    resolve = TRANSITIONS.row("resolve")
+    resolve = row("resolve")
     with pytest.raises(PolicyError, match="unreachable states: resolved, closed"):
         TransitionTable(rows=_rows(resolve=evolve(resolve, target=None)))
 

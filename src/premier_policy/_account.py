@@ -9,11 +9,11 @@ changes nothing); the engine keeps one account per customer.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import pendulum
 from attrs import Attribute, evolve, field, frozen
 
+from premier_policy._checks import text
 from premier_policy._errors import PolicyError
 from premier_policy._events import Purchase, RefundRequest
 from premier_policy._instants import utc
@@ -24,11 +24,6 @@ from premier_policy._refusal import Refusal
 from premier_policy._rules import RuleId
 
 __all__ = ["Account", "Consumed", "Purchased"]
-
-
-def _customer(_: object, attribute: Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value:
-        raise PolicyError(f"expected a non-empty string, got {value!r}", field=attribute.name)
 
 
 def _lots(value: Iterable[Lot]) -> tuple[Lot, ...]:
@@ -86,7 +81,7 @@ class Account:
     3
     """
 
-    customer: str = field(validator=_customer)
+    customer: str = field(validator=text())
     lots: tuple[Lot, ...] = field(default=(), converter=_lots)
 
     @lots.validator
@@ -161,7 +156,7 @@ class Account:
         """Take one credit at ``at`` from the usable lot that expires first
         (``credits.consume-order``); with none usable, refuse (``credits.none-available``)."""
         t = policy.utc(at)
-        usable = [lot for lot in self.lots if lot.remaining and lot.covers(t)]
+        usable = [lot for lot in self.lots if lot.usable_at(t)]
         if usable:
             chosen = min(usable, key=_order)
             return Consumed(self._replace(chosen.take()), chosen.id)
@@ -216,21 +211,22 @@ class Account:
         )
 
     def next_timer_at(self, policy: Policy) -> pendulum.DateTime | None:
-        """The earliest expiry notice that will fire by itself (UTC), or ``None``.
+        """The earliest expiry notice not yet dealt with (UTC), or ``None``.
 
-        Lots with nothing left send no notice, so they set no timer (a restore may
-        bring theirs back)."""
-        return min(
-            (at for lot in self.lots if lot.remaining for at, _ in lot.pending(policy)),
-            default=None,
-        )
+        A lot with nothing left still sets its timers: whether a notice is sent is
+        decided when it falls due (see :meth:`advance`), and a restore may give the lot
+        credits before then. Were it skipped, a caller that advances only when this
+        says so would leave the notice pending, and a later restore would send it late.
+        """
+        return min((at for lot in self.lots for at, _ in lot.pending(policy)), default=None)
 
     def advance(
         self, policy: Policy, until: object, *, inclusive: bool
     ) -> tuple[Account, tuple[Notification, ...]]:
         """Fire, in time order, the expiry notices due before ``until`` (at or before it
         if ``inclusive``), each once, and only for lots that still hold unused credits
-        then (``credits.expiry-notice``). Notices due with nothing left are dropped."""
+        then (``credits.expiry-notice``). A notice due while its lot has nothing left
+        is dealt with silently: a credit restored later does not bring it back."""
         end = policy.utc(until, field="until")
         due = sorted(
             (at, EXPIRY_NOTICES.index(kind), _order(lot), kind, lot)

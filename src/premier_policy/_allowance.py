@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
 
-from attrs import Attribute, evolve, field, frozen
+from attrs import evolve, field, frozen
 
+from premier_policy._checks import whole
 from premier_policy._errors import PolicyError
 from premier_policy._notifications import NotificationKind
 from premier_policy._refusal import Refusal
@@ -33,13 +33,7 @@ NOTICES: Mapping[RuleId, NotificationKind] = MappingProxyType(
 )
 
 
-def _minutes(_: object, attribute: Attribute[Any], value: object) -> None:
-    if type(value) is not int or value < 0:
-        raise PolicyError(
-            f"expected a whole number of minutes, at least 0, got {value!r}",
-            rule=RuleId.TIME_ALLOWANCE,
-            field=attribute.name,
-        )
+_minutes = whole(0, unit="minutes", rule=RuleId.TIME_ALLOWANCE)
 
 
 @frozen(kw_only=True)

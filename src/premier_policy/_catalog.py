@@ -13,29 +13,12 @@ from typing import Any
 
 from attrs import Attribute, field, frozen
 
+from premier_policy._checks import text, whole
 from premier_policy._errors import PolicyError
 from premier_policy._money import Amount, Money
 from premier_policy._rules import RuleId
 
 __all__ = ["DEFAULT_PRODUCTS", "Catalog", "Product", "Quote"]
-
-
-def _name(_: object, attribute: Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value:
-        raise PolicyError(
-            f"expected a non-empty product name, got {value!r}",
-            rule=RuleId.CREDITS_CATALOG,
-            field=attribute.name,
-        )
-
-
-def _whole(_: object, attribute: Attribute[Any], value: object) -> None:
-    if type(value) is not int or value < 1:
-        raise PolicyError(
-            f"expected a whole number of at least 1, got {value!r}",
-            rule=RuleId.CREDITS_CATALOG,
-            field=attribute.name,
-        )
 
 
 def _price(_: object, attribute: Attribute[Any], value: object) -> None:
@@ -61,8 +44,8 @@ class Product:
     1
     """
 
-    name: str = field(validator=_name)
-    credits: int = field(validator=_whole)
+    name: str = field(validator=text(what="product name", rule=RuleId.CREDITS_CATALOG))
+    credits: int = field(validator=whole(1, rule=RuleId.CREDITS_CATALOG))
     price: Money = field(validator=_price)
 
 
@@ -113,11 +96,6 @@ class Quote:
                 rule=RuleId.CREDITS_CATALOG,
                 field="total",
             )
-
-    @property
-    def units(self) -> int:
-        """How many items are bought (the quantities summed)."""
-        return sum(quantity for _, quantity in self.items)
 
 
 @frozen(kw_only=True)

@@ -26,6 +26,7 @@ from attrs import Attribute, field, frozen
 from attrs.validators import optional
 
 from premier_policy._allowance import Allowance
+from premier_policy._checks import text
 from premier_policy._errors import PolicyError
 from premier_policy._events import AREAS, INVALID_REASONS, Area, InvalidReason
 from premier_policy._policy import Policy
@@ -46,11 +47,6 @@ def _one_of(choices: tuple[str, ...], rule: RuleId | None = None) -> Any:
             )
 
     return check
-
-
-def _text(_: object, attribute: Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value:
-        raise PolicyError(f"expected a non-empty string, got {value!r}", field=attribute.name)
 
 
 # Which optional instants each state requires (True), forbids (False) or leaves open (None).
@@ -81,8 +77,8 @@ class Incident:
     True
     """
 
-    id: str = field(validator=_text)
-    customer: str = field(validator=_text)
+    id: str = field(validator=text())
+    customer: str = field(validator=text())
     area: Area = field(validator=_one_of(AREAS, RuleId.SCOPE_AREAS))
     state: State = field(validator=_one_of(STATES))
     opened_at: pendulum.DateTime = field(validator=stored_instant)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 import pendulum
 from attrs import evolve, frozen
@@ -57,16 +58,19 @@ class Step:
     notifications: tuple[Notification, ...]
 
 
-def _wall_add(policy: Policy, at: pendulum.DateTime, days: int) -> pendulum.DateTime:
-    # Days are added to the policy zone's wall clock (DST-proof "30 days later"); a
-    # wall-clock time the day lacks moves forward by the gap, one it has twice is the
-    # later reading (pendulum's choice, as for lot expiry).
-    try:
-        return policy.utc(policy.local(at).add(days=days))
-    except (ValueError, OverflowError):
+E = TypeVar("E", LogTime, Invalidate)
+
+
+def _event_as(event: IncidentEvent, kind: type[E]) -> E:
+    """``event`` as the ``kind`` its handler reads fields of (:func:`apply` dispatches
+    on the type, so anything else is misuse of the handler)."""
+    if not isinstance(event, kind):
         raise PolicyError(
-            f"{days} days after {policy.show(at)} is after the year 9999", field="at"
-        ) from None
+            f"expected {kind.__name__}, got {type(event).__name__}",
+            rule=RuleId.INPUT_MALFORMED,
+            field="type",
+        )
+    return event
 
 
 def _target(policy: Policy, at: pendulum.DateTime) -> ResponseTarget:
@@ -165,8 +169,8 @@ def _log_time(
     policy: Policy, incident: Incident, account: Account, event: IncidentEvent,
     at: pendulum.DateTime, state: State,
 ) -> Step | Refusal:  # fmt: skip
-    assert isinstance(event, LogTime)
-    logged = incident.allowance.log(event.minutes, warning_minutes=policy.warning_minutes)
+    minutes = _event_as(event, LogTime).minutes
+    logged = incident.allowance.log(minutes, warning_minutes=policy.warning_minutes)
     if isinstance(logged, Refusal):
         return Refusal(logged.rule, f"incident {incident.id}: {logged.message}")
     allowance, kinds = logged
@@ -202,7 +206,7 @@ def _resolve(
         state=state,
         response_targets=_dropped(incident, at),
         resolved_at=at,
-        auto_close_at=_wall_add(policy, at, policy.auto_close_days),
+        auto_close_at=policy.wall_add(at, days=policy.auto_close_days),
     )
     return Step(changed, account, notify("incident_resolved", at, incident.customer, incident.id))
 
@@ -213,7 +217,7 @@ def _closed(policy: Policy, incident: Incident, at: pendulum.DateTime, state: St
         state=state,
         auto_close_at=None,
         closed_at=at,
-        reopen_until=_wall_add(policy, at, policy.reopen_days),
+        reopen_until=policy.wall_add(at, days=policy.reopen_days),
     )
 
 
@@ -251,13 +255,13 @@ def _invalidate(
     policy: Policy, incident: Incident, account: Account, event: IncidentEvent,
     at: pendulum.DateTime, state: State,
 ) -> Step | Refusal:  # fmt: skip
-    assert isinstance(event, Invalidate)
+    reason = _event_as(event, Invalidate).reason
     for lot_id in incident.lots:
         account = account.restore(lot_id)
     changed = evolve(
         incident,
         state=state,
-        invalid_reason=event.reason,
+        invalid_reason=reason,
         lots=(),
         response_targets=_dropped(incident, at),
         auto_close_at=None,
@@ -360,8 +364,10 @@ def advance(
             incident = evolve(incident, response_targets=targets)
             fired += notify("response_overdue", at, incident.customer, incident.id)
         else:
-            move = TRANSITIONS.move("auto_close", incident.state)
-            assert not isinstance(move, RuleId), "an auto-close is set only while resolved"
-            incident = _closed(policy, incident, at, move)
+            # An auto-close is set only while resolved (Incident checks it), where the
+            # table allows it; lands() raises rather than trusting that.
+            incident = _closed(
+                policy, incident, at, TRANSITIONS.lands("auto_close", incident.state)
+            )
             fired += notify("incident_closed", at, incident.customer, incident.id)
     return incident, fired

@@ -7,12 +7,12 @@ are stored in UTC (see :mod:`premier_policy._instants`).
 
 from __future__ import annotations
 
-import functools
-from typing import Any, Literal, TypeAlias
+from typing import Literal, TypeAlias
 
 import pendulum
-from attrs import Attribute, evolve, field, frozen
+from attrs import evolve, field, frozen
 
+from premier_policy._checks import text, whole
 from premier_policy._errors import PolicyError
 from premier_policy._instants import utc
 from premier_policy._money import Money
@@ -40,24 +40,13 @@ def valid_until(policy: Policy, purchased_at: object) -> pendulum.DateTime:
     """
     start = policy.local(purchased_at, field="at")
     try:
-        end = start.add(years=policy.validity_years)
-    except (ValueError, OverflowError):
+        return policy.wall_add(start, years=policy.validity_years)
+    except PolicyError:
         raise PolicyError(
             f"a lot bought on {policy.show(start)} would expire after the year 9999",
             rule=RuleId.CREDITS_VALIDITY,
             field="at",
         ) from None
-    return utc(end)
-
-
-def _text(_: object, attribute: Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value:
-        raise PolicyError(f"expected a non-empty string, got {value!r}", field=attribute.name)
-
-
-def _count(_: object, attribute: Attribute[Any], value: object) -> None:
-    if type(value) is not int or value < 0:
-        raise PolicyError(f"expected a whole number, got {value!r}", field=attribute.name)
 
 
 def _purchased_at(value: object) -> pendulum.DateTime:
@@ -85,10 +74,10 @@ class Lot:
     False
     """
 
-    id: str = field(validator=_text)
-    product: str = field(validator=_text)
-    credits: int = field(validator=_count)
-    remaining: int = field(validator=_count)
+    id: str = field(validator=text())
+    product: str = field(validator=text())
+    credits: int = field(validator=whole(0))
+    remaining: int = field(validator=whole(0))
     purchased_at: pendulum.DateTime = field(converter=_purchased_at)
     expires_at: pendulum.DateTime = field(converter=_expires_at)
     price: Money
@@ -125,7 +114,8 @@ class Lot:
         return self.purchased_at <= t < self.expires_at
 
     def usable_at(self, at: object) -> bool:
-        """Whether a credit can be taken from this lot at ``at``."""
+        """Whether a credit can be taken from this lot at ``at``: valid then, not used up
+        (``credits.consume-order`` takes from these only)."""
         return self.remaining > 0 and self.covers(utc(at))
 
     def take(self) -> Lot:
@@ -166,20 +156,8 @@ def notice_at(policy: Policy, lot: Lot, kind: ExpiryNotice) -> pendulum.DateTime
         return lot.expires_at
     if not policy.expiry_notice_days:
         return None
-    return _expiring_at(lot.purchased_at, lot.expires_at, policy.tz, policy.expiry_notice_days)
-
-
-# Timers are asked for before every event, for every lot: wall-clock arithmetic is the
-# slow part, and its result depends only on these values.
-@functools.lru_cache(maxsize=4096)
-def _expiring_at(
-    purchased_at: pendulum.DateTime,
-    expires_at: pendulum.DateTime,
-    tz: pendulum.Timezone,
-    days: int,
-) -> pendulum.DateTime:
     try:
-        local = expires_at.in_timezone(tz).subtract(days=days)
-    except (ValueError, OverflowError):
-        return purchased_at  # before the year 1, so certainly before the purchase
-    return max(utc(local), purchased_at)
+        expiring = policy.wall_add(lot.expires_at, days=-policy.expiry_notice_days)
+    except PolicyError:
+        return lot.purchased_at  # before the year 1, so certainly before the purchase
+    return max(expiring, lot.purchased_at)

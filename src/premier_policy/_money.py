@@ -129,9 +129,6 @@ class Money:
         taken = self._same(other, "subtract").amount
         return Money(_calc(_EXACT.subtract, self.amount, taken), self.currency)
 
-    def __neg__(self) -> Money:
-        return Money(self.amount.copy_negate(), self.currency)
-
     def __mul__(self, times: int) -> Money:
         if isinstance(times, bool) or not isinstance(times, int):
             raise PolicyError(

@@ -2,29 +2,38 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
-from typing import Any
 
 import pendulum
 from attrs import Attribute, field, frozen
 
 from premier_policy._calendar import Calendar
 from premier_policy._catalog import Catalog
+from premier_policy._checks import whole
 from premier_policy._errors import PolicyError
 from premier_policy._instants import instant, utc
 
 __all__ = ["Policy"]
 
 
-def _count(minimum: int) -> Any:
-    def check(_: object, attribute: Attribute[Any], value: object) -> None:
-        if type(value) is not int or value < minimum:
-            raise PolicyError(
-                f"expected a whole number of at least {minimum}, got {value!r}",
-                field=attribute.name,
-            )
+# Timers are asked for before every event, for every lot and incident: wall-clock
+# arithmetic is the slow part, and its result depends only on these values.
+@functools.lru_cache(maxsize=4096)
+def _wall_add(
+    t: pendulum.DateTime, tz: pendulum.Timezone, days: int, years: int
+) -> pendulum.DateTime:
+    return utc(t.in_timezone(tz).add(years=years, days=days))
 
-    return check
+
+def _span(days: int, years: int) -> str:
+    """``_span(30, 0) == "30 days"``, ``_span(-1, 1) == "1 year and 1 day"``."""
+    parts = [
+        f"{abs(n)} {unit if abs(n) == 1 else unit + 's'}"
+        for n, unit in ((years, "year"), (days, "day"))
+        if n
+    ]
+    return " and ".join(parts) or "0 days"
 
 
 @frozen(kw_only=True)
@@ -44,13 +53,13 @@ class Policy:
 
     calendar: Calendar = field(factory=Calendar)
     catalog: Catalog = field(factory=Catalog)
-    response_target_minutes: int = field(default=120, validator=_count(1))
-    allowance_minutes: int = field(default=240, validator=_count(1))
-    warning_minutes: int = field(default=60, validator=_count(0))
-    validity_years: int = field(default=1, validator=_count(1))
-    expiry_notice_days: int = field(default=30, validator=_count(0))
-    auto_close_days: int = field(default=30, validator=_count(1))
-    reopen_days: int = field(default=30, validator=_count(1))
+    response_target_minutes: int = field(default=120, validator=whole(1))
+    allowance_minutes: int = field(default=240, validator=whole(1))
+    warning_minutes: int = field(default=60, validator=whole(0))
+    validity_years: int = field(default=1, validator=whole(1))
+    expiry_notice_days: int = field(default=30, validator=whole(0))
+    auto_close_days: int = field(default=30, validator=whole(1))
+    reopen_days: int = field(default=30, validator=whole(1))
 
     @warning_minutes.validator
     def _warning_fits(self, attribute: Attribute[int], value: int) -> None:
@@ -73,6 +82,41 @@ class Policy:
     def local(self, t: object, *, field: str = "at") -> pendulum.DateTime:
         """``t`` in the policy zone, for wall-clock arithmetic and display."""
         return instant(t, self.tz, field=field)
+
+    def wall_add(
+        self, t: object, *, days: int = 0, years: int = 0, field: str = "at"
+    ) -> pendulum.DateTime:
+        """``t`` moved by ``years`` then ``days`` on the policy zone's wall clock, in UTC
+        (negative values move back): "30 days later" stays at the same wall-clock time
+        across a change of summer time, and 29 February plus a year is 28 February.
+
+        A wall-clock time the day lacks (spring gap) moves forward by the gap; one it
+        has twice (autumn fold) is the later reading (pendulum's choice). A result
+        outside the years 1 to 9999 is a :class:`PolicyError` naming ``field``.
+
+        >>> p = Policy()
+        >>> p.show(p.wall_add(pendulum.datetime(2026, 10, 10, 10, tz="Europe/Paris"), days=30))
+        '2026-11-09 10:00 CET'
+        >>> p.show(p.wall_add(pendulum.datetime(2026, 2, 27, 2, 30, tz="Europe/Paris"), days=30))
+        '2026-03-29 03:30 CEST'
+        >>> p.wall_add(pendulum.datetime(9999, 12, 20, tz="UTC"), days=30)
+        Traceback (most recent call last):
+        ...
+        premier_policy._errors.PolicyError: at: 30 days after 9999-12-20 01:00 CET is after the year 9999
+        """
+        # Stored instants are UTC already: skip the conversion on the timers' hot path.
+        utc_already = type(t) is pendulum.DateTime and t.tzinfo is pendulum.UTC
+        start = t if utc_already else self.utc(t, field=field)
+        try:
+            return _wall_add(start, self.tz, days, years)
+        except (ValueError, OverflowError):
+            self.local(start, field=field)  # ``t`` itself beyond the zone's calendar
+            later = (years, days) > (0, 0)
+            raise PolicyError(
+                f"{_span(days, years)} {'after' if later else 'before'} {self.show(start)} "
+                f"is {'after the year 9999' if later else 'before the year 1'}",
+                field=field,
+            ) from None
 
     def show(self, t: object) -> str:
         """``t`` as a customer reads it in a refusal: wall clock and zone abbreviation.

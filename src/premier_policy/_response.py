@@ -84,12 +84,6 @@ class ResponseTarget:
             )
 
     @property
-    def dropped(self) -> bool:
-        """Whether the incident stopped waiting on staff without a reply (resolved or
-        invalidated)."""
-        return self.dropped_at is not None
-
-    @property
     def pending(self) -> bool:
         """Neither met nor dropped: staff still owe a reply (breached or not)."""
         return self.met_at is None and self.dropped_at is None

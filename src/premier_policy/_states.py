@@ -152,10 +152,6 @@ class TransitionTable:
         object.__setattr__(self, "initial", _check(self))
         object.__setattr__(self, "_moves", _moves(self))
 
-    def row(self, kind: Kind) -> Transition:
-        """The row of ``kind``."""
-        return next(row for row in self.rows if row.kind == kind)
-
     def move(self, kind: Kind, state: State) -> State | RuleId:
         """Where ``kind`` leads from ``state``, or the rule that refuses it there.
 
@@ -169,6 +165,23 @@ class TransitionTable:
         <RuleId.LIFECYCLE_FINAL: 'lifecycle.final'>
         """
         return self._moves[kind, state]
+
+    def lands(self, kind: Kind, state: State) -> State:
+        """Where ``kind`` leads from ``state``, for a move the caller knows is allowed
+        (a timer set only in that state); otherwise a :class:`PolicyError` naming the
+        refusing rule.
+
+        >>> TRANSITIONS.lands("auto_close", "resolved")
+        'closed'
+        >>> TRANSITIONS.lands("auto_close", "closed")
+        Traceback (most recent call last):
+        ...
+        premier_policy._errors.PolicyError: lifecycle.invalid-transition: state: auto_close is not allowed while closed
+        """
+        move = self._moves[kind, state]
+        if isinstance(move, RuleId):
+            raise PolicyError(f"{kind} is not allowed while {state}", rule=move, field="state")
+        return move
 
 
 WAITING: tuple[State, ...] = ("waiting_on_staff", "waiting_on_customer")
