@@ -35,6 +35,7 @@ from premier_policy._notifications import Audience, Notification, NotificationKi
 from premier_policy._openings import Opening
 from premier_policy._policy import Policy
 from premier_policy._refusal import Refusal
+from premier_policy._replay import Moment, Trace, replay, trace
 from premier_policy._response import ResponseTarget
 from premier_policy._rules import RULES, Rule, RuleId
 from premier_policy._span import Span
@@ -46,14 +47,19 @@ from premier_policy._states import (
     mermaid_diagram,
 )
 from premier_policy._weekly import Weekday, WeeklySchedule
+from premier_policy._wire import ScenarioError, event_from_dict, event_to_dict
+from premier_policy._world import ACCEPTED, Accepted, Applied, World
 
 __all__ = [
+    "ACCEPTED",
     "AREAS",
     "INVALID_REASONS",
     "RULES",
     "TRANSITIONS",
+    "Accepted",
     "Account",
     "Allowance",
+    "Applied",
     "Area",
     "Audience",
     "Calendar",
@@ -70,6 +76,7 @@ __all__ = [
     "Invalidate",
     "LogTime",
     "Lot",
+    "Moment",
     "Money",
     "Notification",
     "NotificationKind",
@@ -88,16 +95,23 @@ __all__ = [
     "ResponseTarget",
     "Rule",
     "RuleId",
+    "ScenarioError",
     "Span",
     "StaffReply",
     "State",
     "Step",
+    "Trace",
     "Transition",
     "TransitionTable",
     "Weekday",
     "WeeklySchedule",
+    "World",
     "advance",
     "apply",
+    "event_from_dict",
+    "event_to_dict",
     "mermaid_diagram",
     "open_incident",
+    "replay",
+    "trace",
 ]

@@ -1,0 +1,289 @@
+"""Maps whose entries each carry the instant of their next timer, and find the earliest.
+
+The world keeps every account and every incident in one of these. Setting an entry
+returns a new agenda sharing all but one root-to-leaf path with the old one (a hash
+trie of 32-way nodes, depth about log32 n), and every node remembers the earliest
+timer beneath it, so the world's next timer is read at the root. A change costs
+O(log n), nothing is copied wholesale, and an old agenda stays valid and unchanged:
+the world can be a value without paying for it on every event.
+
+Timers at the same instant fire in the order their entries were first set
+(``order``), so the firing order never depends on hashes.
+
+:class:`DraftAgenda` has the same interface but changes in place: a dict and a heap of
+timers with lazy invalidation (a heap entry is live while it matches its key's current
+timer). It is the replay engine's private working copy, where no one else can see a
+change, and costs a dict write and a heap push per change.
+"""
+
+from __future__ import annotations
+
+import heapq
+from abc import abstractmethod
+from collections.abc import Hashable, Iterator, Mapping
+from typing import Any, Generic, Self, TypeAlias, TypeVar
+
+import pendulum
+
+__all__ = ["Agenda", "DraftAgenda", "Due", "Entries"]
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+_BITS = 5
+_WIDTH = 1 << _BITS
+_MASK = _WIDTH - 1
+# Past this shift every bit of a 64-bit hash has been used: equal hashes share a bucket.
+_LAST_SHIFT = 64
+# Entries without a timer sort after every real instant.
+_NEVER = pendulum.DateTime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=pendulum.UTC)
+
+#: (instant, order, key): sorts by instant, then by the order the key was first set.
+Due: TypeAlias = tuple[pendulum.DateTime, int, object]
+_VACANT: Due = (_NEVER, -1, None)
+
+
+class _Leaf:
+    __slots__ = ("due", "key", "value")
+
+    def __init__(self, key: object, value: object, due: Due) -> None:
+        self.key = key
+        self.value = value
+        self.due = due
+
+
+class _Bucket:
+    """Leaves whose keys have equal hashes (beyond the trie's reach)."""
+
+    __slots__ = ("due", "leaves")
+
+    def __init__(self, leaves: tuple[_Leaf, ...]) -> None:
+        self.leaves = leaves
+        self.due = min(leaf.due for leaf in leaves)
+
+
+class _Node:
+    __slots__ = ("due", "dues", "kids")
+
+    def __init__(self, kids: tuple[_Kid, ...], dues: tuple[Due, ...], due: Due) -> None:
+        self.kids = kids
+        self.dues = dues
+        self.due = due
+
+
+_Kid: TypeAlias = "_Leaf | _Bucket | _Node | None"
+_EMPTY = _Node((None,) * _WIDTH, (_VACANT,) * _WIDTH, _VACANT)
+
+
+def _replace(node: _Node, i: int, kid: _Leaf | _Bucket | _Node) -> _Node:
+    """``node`` with its ``i``-th kid replaced; the earliest due rescanned only when the
+    replaced kid held it and the new one is later."""
+    dues = node.dues
+    old, new = dues[i], kid.due
+    if new <= node.due:
+        due = new
+    elif old > node.due:
+        due = node.due
+    else:
+        due = min(new, *dues[:i], *dues[i + 1 :])
+    # list-assign-tuple is the fastest way to copy a tuple with one slot changed.
+    kids = list(node.kids)
+    kids[i] = kid
+    new_dues = list(dues)
+    new_dues[i] = new
+    return _Node(tuple(kids), tuple(new_dues), due)
+
+
+def _split(one: _Leaf, other: _Leaf, h: int, shift: int) -> _Node | _Bucket:
+    """A subtree holding two leaves with different keys that share a path so far."""
+    if shift >= _LAST_SHIFT:
+        return _Bucket((one, other))
+    i, j = (hash(one.key) >> shift) & _MASK, (h >> shift) & _MASK
+    if i == j:
+        return _replace(_EMPTY, i, _split(one, other, h, shift + _BITS))
+    return _replace(_replace(_EMPTY, i, one), j, other)
+
+
+def _leaves(kid: _Kid) -> Iterator[_Leaf]:
+    if type(kid) is _Leaf:
+        yield kid
+    elif type(kid) is _Bucket:
+        yield from kid.leaves
+    elif type(kid) is _Node:
+        for each in kid.kids:
+            yield from _leaves(each)
+
+
+class Entries(Mapping[K, V], Generic[K, V]):
+    """What the world needs of a map of entities: read, set (with the entity's next
+    timer), and the earliest timer of all."""
+
+    __slots__ = ()
+
+    @abstractmethod
+    def set(self, key: K, value: V, *, due: pendulum.DateTime | None, order: int) -> Self:
+        """Set ``key`` to ``value`` with its next timer ``due`` (UTC, or None for none).
+        ``order`` breaks ties between equal instants; a key keeps the order it was first
+        set with. Returns the map that holds the change."""
+
+    @property
+    @abstractmethod
+    def first(self) -> tuple[pendulum.DateTime, int, K] | None:
+        """The earliest timer: ``(instant, order, key)``, or None when no entry has one."""
+
+
+class DraftAgenda(Entries[K, V], Generic[K, V]):
+    """A mutable :class:`Entries`: :meth:`set` changes it in place and returns it.
+
+    >>> t = pendulum.datetime(2027, 1, 5, 9)
+    >>> d = DraftAgenda().set("i1", "open", due=t.add(hours=2), order=0)
+    >>> d.set("i2", "open", due=t.add(hours=1), order=1) is d
+    True
+    >>> d.first[2], d.set("i2", "closed", due=None, order=1).first[2], list(d)
+    ('i2', 'i1', ['i1', 'i2'])
+    """
+
+    __slots__ = ("_dues", "_heap", "_values")
+
+    def __init__(self) -> None:
+        self._values: dict[K, V] = {}
+        self._dues: dict[K, tuple[pendulum.DateTime | None, int]] = {}
+        self._heap: list[tuple[pendulum.DateTime, int, K]] = []
+
+    def set(self, key: K, value: V, *, due: pendulum.DateTime | None, order: int) -> Self:
+        old = self._dues.get(key)
+        if old is not None:
+            order = old[1]
+        self._values[key] = value
+        if old is None or old[0] != due:
+            self._dues[key] = (due, order)
+            if due is not None:
+                heapq.heappush(self._heap, (due, order, key))
+        return self
+
+    @property
+    def first(self) -> tuple[pendulum.DateTime, int, K] | None:
+        heap, dues = self._heap, self._dues
+        while heap:
+            entry = heap[0]
+            if dues[entry[2]][0] == entry[0]:
+                return entry
+            heapq.heappop(heap)  # stale: the key's timer has moved since
+        return None
+
+    def __getitem__(self, key: K) -> V:
+        return self._values[key]
+
+    def get(self, key: K, default: Any = None) -> Any:
+        return self._values.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._values
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._values)
+
+
+class Agenda(Entries[K, V], Generic[K, V]):
+    """An immutable mapping; :meth:`set` returns a new one. Iterates in first-set order.
+
+    >>> t = pendulum.datetime(2027, 1, 5, 9)
+    >>> a = Agenda().set("i1", "open", due=t.add(hours=2), order=0)
+    >>> b = a.set("i2", "open", due=t.add(hours=1), order=1).set("i1", "resolved", due=None, order=2)
+    >>> dict(a), dict(b)
+    ({'i1': 'open'}, {'i1': 'resolved', 'i2': 'open'})
+    >>> b.first[0].hour, b.first[2]
+    (10, 'i2')
+    >>> b.set("i2", "closed", due=None, order=3).first is None
+    True
+    """
+
+    __slots__ = ("_len", "_root")
+
+    def __init__(self) -> None:
+        self._root = _EMPTY
+        self._len = 0
+
+    def set(self, key: K, value: V, *, due: pendulum.DateTime | None, order: int) -> Self:
+        """A new agenda with the change; this one is unchanged."""
+        h = hash(key)
+        path: list[tuple[_Node, int]] = []
+        node = self._root
+        shift = 0
+        while True:
+            i = (h >> shift) & _MASK
+            path.append((node, i))
+            kid = node.kids[i]
+            if type(kid) is not _Node:
+                break
+            node = kid
+            shift += _BITS
+        added = True
+        new: _Leaf | _Bucket | _Node
+        if kid is None:
+            new = _Leaf(key, value, (_NEVER if due is None else due, order, key))
+        elif type(kid) is _Leaf and kid.key == key:
+            added = False
+            new = _Leaf(key, value, (_NEVER if due is None else due, kid.due[1], key))
+        elif type(kid) is _Leaf:
+            leaf = _Leaf(key, value, (_NEVER if due is None else due, order, key))
+            new = _split(kid, leaf, h, shift + _BITS)
+        else:
+            assert type(kid) is _Bucket
+            old = next((each for each in kid.leaves if each.key == key), None)
+            added = old is None
+            leaf = _Leaf(
+                key,
+                value,
+                (_NEVER if due is None else due, order if old is None else old.due[1], key),
+            )
+            new = _Bucket((*(each for each in kid.leaves if each is not old), leaf))
+        for node, i in reversed(path):
+            new = _replace(node, i, new)
+        assert type(new) is _Node
+        agenda = object.__new__(type(self))
+        agenda._root = new
+        agenda._len = self._len + added
+        return agenda
+
+    @property
+    def first(self) -> tuple[pendulum.DateTime, int, K] | None:
+        due = self._root.due
+        return None if due[0] is _NEVER else due  # type: ignore[return-value]
+
+    def _find(self, key: object, h: int) -> _Leaf | None:
+        kid: _Kid = self._root
+        shift = 0
+        while type(kid) is _Node:
+            kid = kid.kids[(h >> shift) & _MASK]
+            shift += _BITS
+        if type(kid) is _Leaf:
+            return kid if kid.key == key else None
+        if type(kid) is _Bucket:
+            return next((leaf for leaf in kid.leaves if leaf.key == key), None)
+        return None
+
+    def __getitem__(self, key: K) -> V:
+        leaf = self._find(key, hash(key))
+        if leaf is None:
+            raise KeyError(key)
+        return leaf.value  # type: ignore[return-value]
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            return self._find(key, hash(key)) is not None
+        except TypeError:  # unhashable: certainly not a key
+            return False
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self) -> Iterator[K]:
+        ordered = sorted(_leaves(self._root), key=lambda leaf: leaf.due[1])
+        return iter([leaf.key for leaf in ordered])  # type: ignore[misc]
+
+    def __repr__(self) -> str:
+        return f"Agenda({dict(self)!r})"

@@ -1,0 +1,322 @@
+"""The wire format: events and policies in through cattrs, the outcome out, errors named."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+
+import attrs
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from premier_policy import (
+    Event,
+    Policy,
+    PolicyError,
+    Purchase,
+    RuleId,
+    ScenarioError,
+    event_from_dict,
+    event_to_dict,
+)
+from premier_policy._notifications import Notification
+from premier_policy._wire import (
+    EVENT_TYPES,
+    LotOut,
+    Outcome,
+    ResultOut,
+    _kind,
+    outcome_dict,
+    read_scenario,
+    structure_policy,
+    view,
+)
+from premier_policy.strategies import events
+
+AT = "2026-11-27T10:00:00+01:00"
+
+
+@given(events(max_size=12))
+def test_events_round_trip(sequence: list[Event]) -> None:
+    """Every well-formed event survives the wire both ways, its instant as the same instant."""
+    for event in sequence:
+        wired = event_to_dict(event)
+        assert wired["type"] in EVENT_TYPES
+        back = event_from_dict(wired)
+        assert type(back) is type(event)
+        assert back == attrs.evolve(event, at=back.at)
+        # The same instant, read back in UTC (compared in UTC: PEP 495 makes == across
+        # zones False for an instant in an autumn fold).
+        assert back.at == Policy().utc(event.at)
+
+
+def test_instants_are_read_in_utc_whatever_their_offset() -> None:
+    """input.aware-only: Z and offsets give the same UTC instant."""
+    one = event_from_dict({"type": "resolve", "at": "2026-11-27T09:00:00Z", "incident": "i"})
+    two = event_from_dict({"type": "resolve", "at": AT, "incident": "i"})
+    assert one.at == two.at
+    assert one.at.tzinfo is pendulum.UTC
+
+
+def test_count_defaults_to_one() -> None:
+    """The format's one default: a purchase of one unit."""
+    event = event_from_dict(
+        {"type": "purchase", "at": AT, "customer": "acme", "id": "p1", "product": "single"}
+    )
+    assert isinstance(event, Purchase)
+    assert event.count == 1
+
+
+PURCHASE = {"type": "purchase", "at": AT, "customer": "acme", "id": "p1", "product": "single"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "rule", "field"),
+    [
+        (5, RuleId.INPUT_MALFORMED, "event"),
+        (["purchase"], RuleId.INPUT_MALFORMED, "event"),
+        ({"at": AT}, RuleId.INPUT_MALFORMED, "type"),
+        ({**PURCHASE, "type": "teleport"}, RuleId.INPUT_MALFORMED, "type"),
+        ({**PURCHASE, "type": 7}, RuleId.INPUT_MALFORMED, "type"),
+        ({k: v for k, v in PURCHASE.items() if k != "at"}, RuleId.INPUT_MALFORMED, "at"),
+        ({k: v for k, v in PURCHASE.items() if k != "id"}, RuleId.INPUT_MALFORMED, "id"),
+        ({**PURCHASE, "cuont": 3}, RuleId.INPUT_MALFORMED, "cuont"),
+        ({**PURCHASE, "customer": 7}, RuleId.INPUT_MALFORMED, "customer"),
+        ({**PURCHASE, "customer": ""}, RuleId.INPUT_MALFORMED, "customer"),
+        ({**PURCHASE, "count": 0}, RuleId.INPUT_MALFORMED, "count"),
+        ({**PURCHASE, "count": True}, RuleId.INPUT_MALFORMED, "count"),
+        ({**PURCHASE, "count": "2"}, RuleId.INPUT_MALFORMED, "count"),
+        ({**PURCHASE, "at": "2026-11-27T10:00:00"}, RuleId.INPUT_AWARE_ONLY, "at"),
+        ({**PURCHASE, "at": "yesterday"}, RuleId.INPUT_MALFORMED, "at"),
+        ({**PURCHASE, "at": 1.7e9}, RuleId.INPUT_MALFORMED, "at"),
+        (
+            {"type": "log_time", "at": AT, "incident": "i1", "minutes": 1.5},
+            RuleId.INPUT_MALFORMED,
+            "minutes",
+        ),
+        (
+            {"type": "invalidate", "at": AT, "incident": "i1", "reason": "bored"},
+            RuleId.INPUT_MALFORMED,
+            "reason",
+        ),
+        (
+            {"type": "open", "at": AT, "customer": "a", "id": "i", "area": None},
+            RuleId.INPUT_MALFORMED,
+            "area",
+        ),
+    ],
+)
+def test_malformed_events_name_rule_and_field(raw: object, rule: RuleId, field: str) -> None:
+    """input.malformed (input.aware-only for a naive instant): the error names the field."""
+    with pytest.raises(PolicyError) as info:
+        event_from_dict(raw)
+    assert (info.value.rule, info.value.field) == (rule, field)
+
+
+def test_policy_overrides_every_field() -> None:
+    """Every override of the format reaches the Policy; absent ones keep the defaults."""
+    policy = structure_policy(
+        {
+            "timezone": "America/New_York",
+            "hours": {"sat": [["10:00", "12:00"], ["13:00", "16:00"]]},
+            "closures": ["2026-12-26"],
+            "openings": {"2026-12-27": [["09:00", "11:00"]]},
+            "response_target_minutes": 60,
+            "allowance_minutes": 300,
+            "warning_minutes": 30,
+            "validity_years": 2,
+            "expiry_notice_days": 14,
+            "auto_close_days": 7,
+            "reopen_days": 10,
+            "products": {"solo": {"credits": 1, "price": "80.00"}},
+            "currency": "EUR",
+        }
+    )
+    calendar, catalog = policy.calendar, policy.catalog
+    assert calendar.tz.name == "America/New_York"
+    assert [str(span) for span in calendar.week.sat] == ["10:00-12:00", "13:00-16:00"]
+    assert calendar.week.mon == ()
+    assert [day.isoformat() for day in calendar.closures] == ["2026-12-26"]
+    assert [str(opening) for opening in calendar.openings] == ["2026-12-27 09:00-11:00"]
+    numbers = (policy.response_target_minutes, policy.allowance_minutes, policy.warning_minutes)
+    assert numbers == (60, 300, 30)
+    assert (policy.validity_years, policy.expiry_notice_days) == (2, 14)
+    assert (policy.auto_close_days, policy.reopen_days) == (7, 10)
+    assert [(p.name, p.credits, str(p.price)) for p in catalog.products] == [
+        ("solo", 1, "80.00 EUR")
+    ]
+
+
+def test_no_overrides_is_the_default_policy() -> None:
+    """No policy, or an empty one, is Policy(); a currency alone reprices the default catalog."""
+    assert structure_policy(None) == Policy()
+    assert structure_policy({}) == Policy()
+    euros = structure_policy({"currency": "EUR"}).catalog
+    assert [str(p.price) for p in euros.products] == ["75.00 EUR", "225.00 EUR"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "rule", "field"),
+    [
+        ([], RuleId.INPUT_MALFORMED, "policy"),
+        ({"timezone": "Mars/Olympus"}, None, "timezone"),
+        ({"timezone": 5}, None, "timezone"),
+        ({"hours": {"monday": []}}, RuleId.HOURS_SCHEDULE, "hours"),
+        ({"closures": ["2026-02-30"]}, RuleId.HOURS_CLOSURES, "closures"),
+        ({"openings": []}, RuleId.HOURS_CLOSURES, "openings"),
+        ({"openings": {"2026-12-05": "9-12"}}, RuleId.HOURS_CLOSURES, "openings.2026-12-05"),
+        (
+            {"openings": {"2026-12-05": [["12:00", "09:00"]]}},
+            RuleId.HOURS_CLOSURES,
+            "openings.2026-12-05",
+        ),
+        (
+            {"openings": {"someday": [["09:00", "12:00"]]}},
+            RuleId.HOURS_CLOSURES,
+            "openings.someday",
+        ),
+        ({"reopen_days": 0}, None, "reopen_days"),
+        ({"response_target_minutes": "120"}, None, "response_target_minutes"),
+        ({"warning_minutes": 300}, None, "warning_minutes"),
+        ({"allowance": 5}, RuleId.INPUT_MALFORMED, "allowance"),
+        ({"products": []}, RuleId.CREDITS_CATALOG, "products"),
+        ({"products": {"solo": 5}}, RuleId.CREDITS_CATALOG, "products.solo"),
+        ({"products": {"solo": {"credits": 1}}}, RuleId.INPUT_MALFORMED, "products.solo.price"),
+        (
+            {"products": {"solo": {"credits": 0, "price": "1"}}},
+            RuleId.CREDITS_CATALOG,
+            "products.solo.credits",
+        ),
+        (
+            {"products": {"solo": {"credits": 1, "price": "1", "x": 1}}},
+            RuleId.INPUT_MALFORMED,
+            "products.solo.x",
+        ),
+        ({"currency": "euro"}, RuleId.CREDITS_CATALOG, "currency"),
+    ],
+)
+def test_invalid_policies_name_the_field(raw: object, rule: RuleId | None, field: str) -> None:
+    """An invalid policy raises PolicyError naming the field (a document error upstream)."""
+    with pytest.raises(PolicyError) as info:
+        structure_policy(raw)
+    assert (info.value.rule, info.value.field) == (rule, field)
+
+
+def test_read_scenario() -> None:
+    """The top level: events kept raw (each judged alone), until in UTC, policy read."""
+    doc = read_scenario(
+        {
+            "$schema": "x",
+            "description": "d",
+            "policy": {"auto_close_days": 3},
+            "until": "2027-01-01T00:00:00+01:00",
+            "events": [1, {"type": "nope"}],
+        }
+    )
+    assert doc.events == (1, {"type": "nope"})
+    assert doc.until == pendulum.datetime(2026, 12, 31, 23)
+    assert doc.policy.auto_close_days == 3
+
+
+@pytest.mark.parametrize(
+    ("raw", "rule", "field"),
+    [
+        ([], None, "scenario"),
+        ("events", None, "scenario"),
+        ({}, None, "events"),
+        ({"events": {}}, None, "events"),
+        ({"events": [], "title": "x"}, None, "title"),
+        ({"events": [], "policy": {"timezone": "Nowhere/Land"}}, None, "policy.timezone"),
+        (
+            {"events": [], "policy": {"products": {"a": {"credits": 0, "price": "1"}}}},
+            RuleId.CREDITS_CATALOG,
+            "policy.products.a.credits",
+        ),
+        ({"events": [], "until": "2027-01-01T00:00:00"}, RuleId.INPUT_AWARE_ONLY, "until"),
+        ({"events": [], "until": "soon"}, RuleId.INPUT_MALFORMED, "until"),
+        ({"events": [], "until": 5}, RuleId.INPUT_MALFORMED, "until"),
+    ],
+)
+def test_not_a_scenario(raw: object, rule: RuleId | None, field: str) -> None:
+    """A document that is not a scenario raises ScenarioError (a PolicyError) naming the field."""
+    with pytest.raises(ScenarioError) as info:
+        read_scenario(raw)
+    assert isinstance(info.value, PolicyError)
+    assert (info.value.rule, info.value.field) == (rule, field)
+
+
+def test_outcome_writes_instants_in_the_policy_zone_and_money_as_text() -> None:
+    """Instants in the policy zone with their offset (summer and winter), money '225.00'."""
+    policy = structure_policy({"timezone": "Europe/Paris"})
+    summer = pendulum.datetime(2026, 7, 1, 8)  # UTC
+    winter = datetime(2026, 12, 1, 8, tzinfo=timezone(timedelta(hours=-5)))  # not UTC
+    outcome = Outcome(
+        as_of=summer,
+        results=(
+            ResultOut(index=0, accepted=True),
+            ResultOut(index=1, accepted=False, rule=RuleId.CREDITS_NO_REFUNDS, message="no"),
+        ),
+        customers={},
+        incidents={},
+        notifications=(Notification(winter, "credits_purchased", "customer", "acme"),),  # type: ignore[arg-type]
+        next_event_at=None,
+    )
+    data = outcome_dict(outcome, policy)
+    assert data == {
+        "as_of": "2026-07-01T10:00:00+02:00",
+        "results": [
+            {"index": 0, "accepted": True},
+            {"index": 1, "accepted": False, "rule": "credits.no-refunds", "message": "no"},
+        ],
+        "customers": {},
+        "incidents": {},
+        "notifications": [
+            {
+                "at": "2026-12-01T14:00:00+01:00",
+                "kind": "credits_purchased",
+                "to": "customer",
+                "customer": "acme",
+                "incident": None,
+            }
+        ],
+        "next_event_at": None,
+    }
+
+
+def test_views_fill_fields_by_name_and_path() -> None:
+    """A view takes each field from the value of the same name, or its dotted path."""
+    from premier_policy._money import Money
+
+    class Source:
+        id, product, credits, remaining = "p1", "bundle-3", 3, 2
+        purchased_at = pendulum.datetime(2026, 1, 1)
+        expires_at = pendulum.datetime(2027, 1, 1)
+        price = Money("225.00", "EUR")
+
+    lot = view(LotOut, Source())
+    assert (lot.id, lot.price.amount, lot.currency) == ("p1", Decimal("225.00"), "EUR")
+
+    @attrs.frozen
+    class Just:
+        currency: str = attrs.field(metadata={"premier_policy.wire.from": "price.currency"})
+
+    assert view(Just, Source()) == Just("EUR")
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+        lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+        max_leaves=5,
+    )
+)
+def test_json_kinds_are_named(value: object) -> None:
+    """Error messages name a JSON value's kind in words."""
+    assert _kind(value) in {"null", "a boolean", "a number", "a string", "a list", "an object"}
+
+
+def test_a_value_outside_json_has_a_generic_kind() -> None:
+    """Python callers may pass anything; the message still reads."""
+    assert _kind(datetime.now(UTC)) == "a value"
