@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any
 
 import pendulum
+from attrs import evolve
 from hypothesis import event as observe
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -300,6 +301,20 @@ class IncidentLife(RuleBasedStateMachine):
         assert sum(held.values()) + sum(lot.remaining for lot in self.account.lots) == bought
         for lot in self.account.lots:
             assert lot.credits - lot.remaining == held[lot.id]
+
+    @invariant()
+    def values_pass_their_own_checks(self) -> None:
+        """The transitions copy values without re-checking them (for speed): rebuilt
+        through their checked constructors, the incidents, their targets and
+        allowances, the account and its lots are all still valid, and unchanged."""
+        for incident in self.incidents.values():
+            assert evolve(incident) == incident
+            assert evolve(incident.allowance) == incident.allowance
+            for target in incident.response_targets:
+                assert evolve(target) == target
+        assert evolve(self.account) == self.account
+        for lot in self.account.lots:
+            assert evolve(lot) == lot
 
     @invariant()
     def nothing_leaves_invalid(self) -> None:

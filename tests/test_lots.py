@@ -185,3 +185,25 @@ def test_pending_lists_notices_not_yet_dealt_with() -> None:
     half = lot(notices=("credits_expiring",))
     assert [kind for _, kind in half.pending(POLICY)] == ["credits_expired"]
     assert lot(notices=("credits_expiring", "credits_expired")).pending(POLICY) == ()
+
+
+def test_pending_answers_for_the_policy_asked() -> None:
+    """A lot remembers its notice instants for the last policy asked, never for another:
+    alternating policies gives each its own instants, and a credit taken or given back
+    keeps them right."""
+    bought = lot()
+    short, none = Policy(expiry_notice_days=10), Policy(expiry_notice_days=0)
+    expiring = notice_at(POLICY, bought, "credits_expiring")
+    for _ in range(2):
+        assert bought.pending(POLICY) == (
+            (expiring, "credits_expiring"),
+            (bought.expires_at, "credits_expired"),
+        )
+        assert bought.pending(short)[0][0] == notice_at(short, bought, "credits_expiring")
+        assert bought.pending(none) == ((bought.expires_at, "credits_expired"),)
+    assert bought.pending(POLICY)[0][0] == expiring
+    assert bought.take().pending(POLICY) == bought.pending(POLICY)
+    assert bought.take().give_back() == bought
+    noticed = bought.noticed(("credits_expiring",))
+    assert noticed == lot(notices=("credits_expiring",))
+    assert noticed.pending(POLICY) == ((bought.expires_at, "credits_expired"),)

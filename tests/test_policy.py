@@ -103,3 +103,34 @@ def test_wall_add_beyond_the_calendar_names_the_field() -> None:
     with pytest.raises(PolicyError) as info:
         policy.wall_add(datetime(2026, 7, 1, 6), days=1)
     assert (info.value.rule, info.value.field) == (RuleId.INPUT_AWARE_ONLY, "at")
+
+
+def test_utc_of_pendulum_values_agrees_with_the_boundary() -> None:
+    """Policy.utc takes aware pendulum values to UTC by its own fast path: the same
+    instant (both readings of the autumn fold, the calendar's last year included) as
+    premier_policy._instants.utc, and a naive value is refused the same way."""
+    from premier_policy._instants import utc
+
+    policy = Policy()
+    fold = pendulum.datetime(2026, 10, 25, 2, 30, tz="Europe/Paris")
+    values = [
+        fold.replace(fold=0),
+        fold.replace(fold=1),
+        pendulum.datetime(9999, 12, 31, 23, tz="America/New_York"),
+        pendulum.datetime(1, 1, 1, 12, tz="Europe/Paris"),
+        pendulum.datetime(2026, 7, 1, 6, tz="UTC"),
+    ]
+    for value in values[:-1]:
+        try:
+            expected = utc(value)
+        except PolicyError as error:
+            with pytest.raises(PolicyError, match=error.detail):
+                policy.utc(value)
+            continue
+        got = policy.utc(value)
+        assert (got, got.tzinfo, got.fold) == (expected, pendulum.UTC, 0)
+    assert policy.utc(values[0]) != policy.utc(values[1])  # an hour apart
+    assert policy.utc(values[-1]) is values[-1]  # stored instants pass through
+    with pytest.raises(PolicyError) as info:
+        policy.utc(pendulum.naive(2026, 7, 1, 6), field="until")
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_AWARE_ONLY, "until")

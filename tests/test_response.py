@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pendulum
@@ -97,3 +98,26 @@ def test_instants_must_be_stored_in_utc() -> None:
         assert info.value.field == "started_at"
         with pytest.raises(PolicyError, match="UTC"):
             ResponseTarget(started_at=START, due_at=bad)  # type: ignore[arg-type]
+
+
+def test_changes_that_make_an_inconsistent_target_are_refused() -> None:
+    """meet, breach and drop check like the constructor (response.target): a reply or
+    a drop before the start, both on one target, a breach dropped before its due
+    instant, or a Paris instant, each a PolicyError naming the field."""
+    met, dropped = target().meet(DUE), target().drop(DUE)
+    cases: list[tuple[Callable[[], object], str | None]] = [
+        (lambda: target().meet(START.subtract(minutes=1)), "met_at"),
+        (lambda: target().meet(START.in_tz("Europe/Paris")), "met_at"),
+        (lambda: dropped.meet(DUE), None),
+        (lambda: met.breach(), "breached"),
+        (lambda: target().drop(START.subtract(minutes=1)), "dropped_at"),
+        (lambda: target().drop(START.in_tz("Europe/Paris")), "dropped_at"),
+        (lambda: target().breach().drop(DUE.subtract(minutes=1)), "breached"),
+        (lambda: met.drop(DUE), None),
+    ]
+    for change, name in cases:
+        with pytest.raises(PolicyError) as info:
+            change()
+        assert info.value.field == name
+    assert target().breach().drop(DUE).dropped_at == DUE  # at the due instant: fine
+    assert met.meet(DUE.add(hours=1)).breached  # a second reply, late: breached

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pendulum
-from attrs import Attribute, evolve, field, frozen
+from attrs import Attribute, field, frozen
 
 from premier_policy._checks import text
+from premier_policy._copies import replaced
 from premier_policy._errors import PolicyError
 from premier_policy._events import Purchase, RefundRequest
 from premier_policy._instants import utc
@@ -104,7 +105,8 @@ class Account:
         raise PolicyError(f"{self.customer} has no lot {lot_id!r}", field="lot")
 
     def _replace(self, new: Lot) -> Account:
-        return evolve(self, lots=tuple(new if lot.id == new.id else lot for lot in self.lots))
+        # The same IDs as before: nothing for the lots' validator to find.
+        return replaced(self, lots=tuple(new if lot.id == new.id else lot for lot in self.lots))
 
     def _mine(self, customer: str) -> None:
         if customer != self.customer:
@@ -147,7 +149,7 @@ class Account:
             price=product.price * event.count,
         )
         return Purchased(
-            account=evolve(self, lots=(*self.lots, lot)),
+            account=replaced(self, lots=(*self.lots, lot)),  # its ID is new: checked above
             lot=lot,
             notifications=notify("credits_purchased", at, self.customer),
         )
@@ -156,7 +158,7 @@ class Account:
         """Take one credit at ``at`` from the usable lot that expires first
         (``credits.consume-order``); with none usable, refuse (``credits.none-available``)."""
         t = policy.utc(at)
-        usable = [lot for lot in self.lots if lot.usable_at(t)]
+        usable = [lot for lot in self.lots if lot.remaining and lot.covers(t)]
         if usable:
             chosen = min(usable, key=_order)
             return Consumed(self._replace(chosen.take()), chosen.id)
@@ -218,7 +220,14 @@ class Account:
         credits before then. Were it skipped, a caller that advances only when this
         says so would leave the notice pending, and a later restore would send it late.
         """
-        return min((at for lot in self.lots for at, _ in lot.pending(policy)), default=None)
+        earliest: pendulum.DateTime | None = None
+        for lot in self.lots:
+            # A lot's pending notices come in firing order: its first is its earliest.
+            for at, _ in lot.pending(policy):
+                if earliest is None or at < earliest:
+                    earliest = at
+                break
+        return earliest
 
     def advance(
         self, policy: Policy, until: object, *, inclusive: bool
@@ -242,5 +251,8 @@ class Account:
             notices[lot.id] = (*notices[lot.id], kind)
             if lot.remaining:
                 sent.extend(notify(kind, at, self.customer))
-        lots = tuple(evolve(lot, notices=notices[lot.id]) for lot in self.lots)
-        return evolve(self, lots=lots), tuple(sent)
+        lots = tuple(
+            lot if notices[lot.id] is lot.notices else lot.noticed(notices[lot.id])
+            for lot in self.lots
+        )
+        return replaced(self, lots=lots), tuple(sent)

@@ -17,6 +17,7 @@ from types import MappingProxyType
 from attrs import evolve, field, frozen
 
 from premier_policy._checks import whole
+from premier_policy._copies import replaced
 from premier_policy._errors import PolicyError
 from premier_policy._notifications import NotificationKind
 from premier_policy._refusal import Refusal
@@ -98,10 +99,11 @@ class Allowance:
                 f"{self.remaining} of {self.minutes} minutes remain; extend the incident "
                 "with another credit to log more",
             )
-        after = evolve(self, used=self.used + minutes)
+        # Both fit the allowance (checked above), so the copies need no checking.
+        after = replaced(self, used=self.used + minutes)
         kinds: tuple[NotificationKind, ...] = ()
         if warning_minutes and after.warned != after.minutes and after.remaining <= warning_minutes:
-            after = evolve(after, warned=after.minutes)
+            after = replaced(after, warned=after.minutes)
             kinds = (NOTICES[RuleId.TIME_ALLOWANCE_WARNING],)
         if after.remaining == 0:
             kinds = (*kinds, NOTICES[RuleId.TIME_ALLOWANCE_EXHAUSTED])

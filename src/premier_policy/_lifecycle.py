@@ -20,10 +20,11 @@ from datetime import datetime
 from typing import TypeVar
 
 import pendulum
-from attrs import evolve, frozen
+from attrs import frozen
 
 from premier_policy._account import Account
 from premier_policy._allowance import Allowance
+from premier_policy._copies import replaced
 from premier_policy._errors import PolicyError
 from premier_policy._events import (
     AREAS,
@@ -151,7 +152,7 @@ def _staff_reply(
     targets = incident.response_targets
     if pending is not None:
         targets = (*targets[:-1], pending.meet(at))
-    changed = evolve(incident, state=state, response_targets=targets)
+    changed = replaced(incident, state=state, response_targets=targets)
     return Step(changed, account, notify("response_posted", at, incident.customer, incident.id))
 
 
@@ -159,7 +160,7 @@ def _customer_reply(
     policy: Policy, incident: Incident, account: Account, event: IncidentEvent,
     at: pendulum.DateTime, state: State,
 ) -> Step | Refusal:  # fmt: skip
-    changed = evolve(
+    changed = replaced(
         incident, state=state, response_targets=_waiting_on_staff(policy, incident, at)
     )
     return Step(changed, account, notify("customer_replied", at, incident.customer, incident.id))
@@ -175,7 +176,7 @@ def _log_time(
         return Refusal(logged.rule, f"incident {incident.id}: {logged.message}")
     allowance, kinds = logged
     sent = tuple(n for kind in kinds for n in notify(kind, at, incident.customer, incident.id))
-    return Step(evolve(incident, allowance=allowance), account, sent)
+    return Step(replaced(incident, allowance=allowance), account, sent)
 
 
 def _extend(
@@ -191,7 +192,7 @@ def _extend(
     consumed = account.consume(policy, at)
     if isinstance(consumed, Refusal):
         return consumed
-    changed = evolve(incident, allowance=allowance, lots=(*incident.lots, consumed.lot_id))
+    changed = replaced(incident, allowance=allowance, lots=(*incident.lots, consumed.lot_id))
     return Step(
         changed, consumed.account, notify("incident_extended", at, incident.customer, incident.id)
     )
@@ -201,7 +202,7 @@ def _resolve(
     policy: Policy, incident: Incident, account: Account, event: IncidentEvent,
     at: pendulum.DateTime, state: State,
 ) -> Step | Refusal:  # fmt: skip
-    changed = evolve(
+    changed = replaced(
         incident,
         state=state,
         response_targets=_dropped(incident, at),
@@ -212,7 +213,7 @@ def _resolve(
 
 
 def _closed(policy: Policy, incident: Incident, at: pendulum.DateTime, state: State) -> Incident:
-    return evolve(
+    return replaced(
         incident,
         state=state,
         auto_close_at=None,
@@ -239,7 +240,7 @@ def _reopen(
             f"the reopen window of incident {incident.id} ended on "
             f"{policy.show(incident.reopen_until)}; open a new incident",
         )
-    changed = evolve(
+    changed = replaced(
         incident,
         state=state,
         response_targets=_waiting_on_staff(policy, incident, at),
@@ -258,7 +259,7 @@ def _invalidate(
     reason = _event_as(event, Invalidate).reason
     for lot_id in incident.lots:
         account = account.restore(lot_id)
-    changed = evolve(
+    changed = replaced(
         incident,
         state=state,
         invalid_reason=reason,
@@ -361,7 +362,7 @@ def advance(
         pending = incident.pending_target
         if pending is not None and pending.breach_at == at:
             targets = (*incident.response_targets[:-1], pending.breach())
-            incident = evolve(incident, response_targets=targets)
+            incident = replaced(incident, response_targets=targets)
             fired += notify("response_overdue", at, incident.customer, incident.id)
         else:
             # An auto-close is set only while resolved (Incident checks it), where the

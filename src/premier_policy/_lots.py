@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Literal, TypeAlias
 
 import pendulum
-from attrs import evolve, field, frozen
+from attrs import field, frozen
 
 from premier_policy._checks import text, whole
+from premier_policy._copies import replaced
 from premier_policy._errors import PolicyError
 from premier_policy._instants import utc
 from premier_policy._money import Money
@@ -82,6 +83,11 @@ class Lot:
     expires_at: pendulum.DateTime = field(converter=_expires_at)
     price: Money
     notices: tuple[ExpiryNotice, ...] = ()
+    # The policy last asked about and this lot's notices under it (instant, kind):
+    # wall-clock arithmetic is slow, and the timers are asked for after every change.
+    _schedule: tuple[Policy, tuple[tuple[pendulum.DateTime, ExpiryNotice], ...]] | None = field(
+        init=False, default=None, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.credits < 1:
@@ -122,7 +128,7 @@ class Lot:
         """This lot with one credit fewer."""
         if not self.remaining:
             raise PolicyError(f"lot {self.id} has no credit left", field="lot")
-        return evolve(self, remaining=self.remaining - 1)
+        return replaced(self, remaining=self.remaining - 1)
 
     def give_back(self) -> Lot:
         """This lot with one consumed credit back, keeping its expiry (``credits.restore``)."""
@@ -132,16 +138,29 @@ class Lot:
                 rule=RuleId.CREDITS_RESTORE,
                 field="lot",
             )
-        return evolve(self, remaining=self.remaining + 1)
+        return replaced(self, remaining=self.remaining + 1)
+
+    def noticed(self, notices: tuple[ExpiryNotice, ...]) -> Lot:
+        """This lot with ``notices`` dealt with (the account's :meth:`~Account.advance`
+        passes those of :meth:`pending`, in firing order)."""
+        return replaced(self, notices=notices)
 
     def pending(self, policy: Policy) -> tuple[tuple[pendulum.DateTime, ExpiryNotice], ...]:
         """The expiry notices not yet dealt with, with their instants, in firing order."""
-        pending = []
-        for kind in EXPIRY_NOTICES:
-            at = notice_at(policy, self, kind)
-            if at is not None and kind not in self.notices:
-                pending.append((at, kind))
-        return tuple(pending)
+        memo = self._schedule
+        if memo is not None and memo[0] is policy:
+            schedule = memo[1]
+        else:
+            schedule = tuple(
+                (at, kind)
+                for kind in EXPIRY_NOTICES
+                if (at := notice_at(policy, self, kind)) is not None
+            )
+            # Remembered for this policy only; copies made by replaced() keep it.
+            object.__setattr__(self, "_schedule", (policy, schedule))
+        if not self.notices:
+            return schedule
+        return tuple(each for each in schedule if each[1] not in self.notices)
 
 
 def notice_at(policy: Policy, lot: Lot, kind: ExpiryNotice) -> pendulum.DateTime | None:

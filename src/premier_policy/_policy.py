@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pendulum
 from attrs import Attribute, field, frozen
@@ -15,15 +14,6 @@ from premier_policy._errors import PolicyError
 from premier_policy._instants import instant, utc
 
 __all__ = ["Policy"]
-
-
-# Timers are asked for before every event, for every lot and incident: wall-clock
-# arithmetic is the slow part, and its result depends only on these values.
-@functools.lru_cache(maxsize=4096)
-def _wall_add(
-    t: pendulum.DateTime, tz: pendulum.Timezone, days: int, years: int
-) -> pendulum.DateTime:
-    return utc(t.in_timezone(tz).add(years=years, days=days))
 
 
 def _span(days: int, years: int) -> str:
@@ -77,6 +67,18 @@ class Policy:
     def utc(self, t: object, *, field: str = "at") -> pendulum.DateTime:
         """``t`` in UTC, as value objects store it; naive datetimes are refused
         (``input.aware-only``)."""
+        # The hot paths: stored instants are UTC already, and the rules' own results
+        # (business-time and wall-clock arithmetic) are aware pendulum values, which the
+        # standard library's C conversion takes to UTC much faster than pendulum's.
+        if type(t) is pendulum.DateTime:
+            if t.tzinfo is pendulum.UTC:
+                return t
+            if t.tzinfo is not None and t.year not in (1, 9999):  # no overflow possible
+                u = datetime.astimezone(t, UTC)
+                return pendulum.DateTime(
+                    u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond,
+                    tzinfo=pendulum.UTC,
+                )  # fmt: skip
         return utc(t, field=field)
 
     def local(self, t: object, *, field: str = "at") -> pendulum.DateTime:
@@ -104,11 +106,9 @@ class Policy:
         ...
         premier_policy._errors.PolicyError: at: 30 days after 9999-12-20 01:00 CET is after the year 9999
         """
-        # Stored instants are UTC already: skip the conversion on the timers' hot path.
-        utc_already = type(t) is pendulum.DateTime and t.tzinfo is pendulum.UTC
-        start = t if utc_already else self.utc(t, field=field)
+        start = self.utc(t, field=field)
         try:
-            return _wall_add(start, self.tz, days, years)
+            return self.utc(start.in_timezone(self.tz).add(years=years, days=days))
         except (ValueError, OverflowError):
             self.local(start, field=field)  # ``t`` itself beyond the zone's calendar
             later = (years, days) > (0, 0)

@@ -13,6 +13,7 @@ from typing import Any
 import pendulum
 from attrs import Attribute, evolve, field, frozen
 
+from premier_policy._copies import replaced
 from premier_policy._errors import PolicyError
 from premier_policy._rules import RuleId
 
@@ -32,6 +33,10 @@ def stored_instant(_: object, attribute: Attribute[Any], value: object) -> None:
             f"expected a pendulum DateTime in UTC (policy.utc(t)), got {value!r}",
             field=attribute.name,
         )
+
+
+def _stored(value: object) -> bool:
+    return type(value) is pendulum.DateTime and value.tzinfo is pendulum.UTC
 
 
 def _not_before_start(target: ResponseTarget, attribute: Attribute[Any], value: object) -> None:
@@ -95,12 +100,19 @@ class ResponseTarget:
 
     def meet(self, at: pendulum.DateTime) -> ResponseTarget:
         """A staff reply at ``at`` (UTC); breached if it comes after ``due_at``."""
-        return evolve(self, met_at=at, breached=at > self.due_at)
+        if _stored(at) and at >= self.started_at and self.dropped_at is None:
+            return replaced(self, met_at=at, breached=at > self.due_at)
+        return evolve(self, met_at=at, breached=at > self.due_at)  # to say what is wrong
 
     def breach(self) -> ResponseTarget:
         """The due instant passed with no reply."""
-        return evolve(self, breached=True)
+        if self.pending:
+            return replaced(self, breached=True)
+        return evolve(self, breached=True)  # to say what is wrong
 
     def drop(self, at: pendulum.DateTime) -> ResponseTarget:
         """The incident stopped waiting on staff at ``at`` (resolved or invalidated)."""
-        return evolve(self, dropped_at=at)
+        fits = at >= self.due_at if self.breached else at >= self.started_at
+        if _stored(at) and fits and self.met_at is None:
+            return replaced(self, dropped_at=at)
+        return evolve(self, dropped_at=at)  # to say what is wrong

@@ -117,6 +117,20 @@ def _is_literal(kind: object) -> bool:
 
 
 def _instant(value: object, _: object) -> pendulum.DateTime:
+    # Every event has one: for a plain aware instant, the standard library's C parsing
+    # and conversion to UTC (one reading per instant, nothing for pendulum to decide);
+    # anything else goes to parse_instant, which says what is wrong.
+    if type(value) is str:
+        try:
+            parsed = datetime.fromisoformat(value)
+            if parsed.tzinfo is not None:
+                t = parsed.astimezone(UTC)
+                return pendulum.DateTime(
+                    t.year, t.month, t.day, t.hour, t.minute, t.second, t.microsecond,
+                    tzinfo=pendulum.UTC,
+                )  # fmt: skip
+        except (ValueError, OverflowError):
+            pass
     return parse_instant(value, pendulum.UTC)
 
 
@@ -489,28 +503,50 @@ def customer_out(account: Account, as_of: pendulum.DateTime | None) -> CustomerO
     return CustomerOut(balance=balance, lots=tuple(view(LotOut, lot) for lot in account.lots))
 
 
-def _iso_in(tz: pendulum.Timezone) -> Any:
-    zone_info = ZoneInfo(tz.name)
+class _Instants:
+    """Instants as the outcome writes them, in one zone, memoised for one outcome.
 
-    # An outcome writes hundreds of thousands of instants, many of them twice (one
-    # notification per audience): the standard library's C conversion, memoised, is
-    # an order of magnitude faster than pendulum's.
-    @functools.lru_cache(maxsize=1 << 14)
-    def iso(t: datetime) -> str:
+    An outcome writes hundreds of thousands of instants, most of them more than once (an
+    event's instant in each of its notifications, then in the incident): the standard
+    library's C conversion, done once per instant, is an order of magnitude faster than
+    pendulum's. The memo is by identity (hashing an aware datetime calls its zone; and
+    an autumn fold's two readings hash alike), holds each instant so that its ``id``
+    stays its own, and lives for one outcome: :func:`outcome_dict` empties it, so it
+    never misses within an outcome however large, and never outlives it.
+    """
+
+    __slots__ = ("held", "texts", "zone_info")
+
+    def __init__(self, tz: pendulum.Timezone) -> None:
+        self.zone_info = ZoneInfo(tz.name)
+        self.texts: dict[int, str] = {}
+        self.held: list[datetime] = []
+
+    def __call__(self, t: datetime) -> str:
+        text = self.texts.get(id(t))
+        if text is None:
+            self.held.append(t)
+            text = self.texts[id(t)] = self._iso(t)
+        return text
+
+    def _iso(self, t: datetime) -> str:
         if t.tzinfo is not pendulum.UTC:
             t = t.astimezone(UTC)
         plain = datetime(
             t.year, t.month, t.day, t.hour, t.minute, t.second, t.microsecond, tzinfo=UTC
         )
-        return plain.astimezone(zone_info).isoformat()
+        return plain.astimezone(self.zone_info).isoformat()
 
-    return iso
+    def clear(self) -> None:
+        """Forget every instant (the end of one outcome)."""
+        self.texts.clear()
+        self.held.clear()
 
 
 @functools.lru_cache(maxsize=16)
-def _outcome_converter(tz_name: str) -> cattrs.Converter:
+def _outcome_converter(tz_name: str) -> tuple[cattrs.Converter, _Instants]:
     converter = _CONVERTER.copy()
-    iso = _iso_in(zone(tz_name))
+    iso = _Instants(zone(tz_name))
     converter.register_unstructure_hook(datetime, iso)
     converter.register_unstructure_hook(pendulum.DateTime, iso)
     converter.register_unstructure_hook(
@@ -523,10 +559,14 @@ def _outcome_converter(tz_name: str) -> cattrs.Converter:
     converter.register_unstructure_hook(
         Incident, cattrs.gen.make_dict_unstructure_fn(IncidentOut, converter)
     )
-    return converter
+    return converter, iso
 
 
 def outcome_dict(outcome: Outcome, policy: Policy) -> dict[str, Any]:
     """The outcome as JSON-ready data, instants in ``policy``'s zone."""
-    data: dict[str, Any] = _outcome_converter(policy.tz.name).unstructure(outcome)
+    converter, iso = _outcome_converter(policy.tz.name)
+    try:
+        data: dict[str, Any] = converter.unstructure(outcome)
+    finally:
+        iso.clear()
     return data

@@ -1,0 +1,67 @@
+"""Copies of frozen values for the library's own transitions, without re-checking them.
+
+A value object checks its fields in its constructor, and ``attrs.evolve`` runs that
+constructor again: right for values built from outside, wasted on the transitions the
+library makes itself (a lifecycle step, a credit taken), whose new fields are correct
+by construction. Those take :func:`replaced`, which copies the fields as they are;
+callers and tests still build values through the checked constructor.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, TypeVar
+
+import attrs
+
+__all__ = ["replaced"]
+
+T = TypeVar("T")
+_KEEP: Any = object()  # "not given": keep the field as it is
+
+
+@functools.cache
+def _copier(cls: Any) -> Any:
+    """A function copying a ``cls`` value with keyword changes, written out per class
+    (one line per field, as attrs writes ``__init__``): this runs on every event."""
+    names = [each.name for each in attrs.fields(cls)]
+    # Locals end in "_", which no attrs field of this library does.
+    lines = [
+        f"def copy(value_, *, {', '.join(f'{name}=KEEP_' for name in names)}):",
+        "    new_ = new_object_(cls_)",
+        *(
+            f"    set_(new_, {name!r}, value_.{name} if {name} is KEEP_ else {name})"
+            for name in names
+        ),
+        "    return new_",
+    ]
+    scope: dict[str, Any] = {
+        "KEEP_": _KEEP,
+        "new_object_": object.__new__,
+        "set_": object.__setattr__,
+        "cls_": cls,
+    }
+    # The code is written above from the class's attrs field names, nothing else.
+    exec("\n".join(lines), scope)
+    return scope["copy"]
+
+
+def replaced(value: T, **changes: Any) -> T:
+    """A copy of the frozen attrs ``value`` with ``changes`` (keyword per attribute),
+    made without running its converters, validators or post-init checks: only for new
+    fields the caller knows to be valid. Fields outside ``__init__`` are copied too.
+
+    >>> from attrs import field, frozen
+    >>> @frozen
+    ... class Box:
+    ...     size: int = field(validator=lambda _, __, value: value > 0 or 1 / 0)
+    >>> replaced(Box(2), size=3)
+    Box(size=3)
+    >>> replaced(Box(2), colour="red")
+    Traceback (most recent call last):
+    ...
+    TypeError: copy() got an unexpected keyword argument 'colour'
+    """
+    kind: Any = type(value)
+    copied: T = _copier(kind)(value, **changes)
+    return copied
