@@ -31,3 +31,21 @@ def test_incident_free_notification() -> None:
     (sent,) = notify("credits_expired", AT, "acme")
     assert sent.incident is None
     assert sent.to == "customer"
+
+
+def test_notify_equals_the_constructor() -> None:
+    """notify fills the slots directly, which is only sound while construction checks
+    nothing: no validator, converter or post-init on Notification."""
+    import attrs
+
+    from premier_policy._notifications import Notification
+
+    assert all(f.validator is None and f.converter is None for f in attrs.fields(Notification))
+    assert not hasattr(Notification, "__attrs_post_init__")
+    sent = notify("incident_opened", AT, "acme", "i1")
+    assert sent == tuple(
+        Notification(AT, "incident_opened", to, "acme", "i1") for to in ("customer", "staff")
+    )
+    (alone,) = notify("credits_expiring", AT, "acme")
+    assert alone == Notification(AT, "credits_expiring", "customer", "acme")
+    assert hash(alone) == hash(Notification(AT, "credits_expiring", "customer", "acme"))

@@ -146,7 +146,8 @@ class Account:
             remaining=product.credits * event.count,
             purchased_at=at,
             expires_at=valid_until(policy, at),
-            price=product.price * event.count,
+            # Money is a value: one purchase shares its product's price, not a copy.
+            price=product.price if event.count == 1 else product.price * event.count,
         )
         return Purchased(
             account=replaced(self, lots=(*self.lots, lot)),  # its ID is new: checked above

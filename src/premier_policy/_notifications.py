@@ -62,6 +62,30 @@ class Notification:
     incident: str | None = None
 
 
+# Notifications are the most numerous values a replay makes (one or two per event), so
+# notify() fills the slots directly: attrs' frozen __init__ goes through a bound
+# object.__setattr__ per field. Equivalent only while Notification has no validators,
+# converters or post-init (a test pins that).
+_new = object.__new__
+_SET_AT, _SET_KIND, _SET_TO, _SET_CUSTOMER, _SET_INCIDENT = (
+    Notification.__dict__[name].__set__ for name in ("at", "kind", "to", "customer", "incident")
+)
+# A plain dict: a mapping proxy's lookup costs a Python-level indirection per call.
+_AUDIENCES: dict[NotificationKind, tuple[Audience, ...]] = dict(AUDIENCES)
+
+
+def _made(
+    at: pendulum.DateTime, kind: NotificationKind, to: Audience, customer: str, incident: str | None
+) -> Notification:
+    made: Notification = _new(Notification)
+    _SET_AT(made, at)
+    _SET_KIND(made, kind)
+    _SET_TO(made, to)
+    _SET_CUSTOMER(made, customer)
+    _SET_INCIDENT(made, incident)
+    return made
+
+
 def notify(
     kind: NotificationKind, at: pendulum.DateTime, customer: str, incident: str | None = None
 ) -> tuple[Notification, ...]:
@@ -71,4 +95,7 @@ def notify(
     >>> [n.to for n in notify("incident_opened", at, "acme", "i1")]
     ['customer', 'staff']
     """
-    return tuple(Notification(at, kind, to, customer, incident) for to in AUDIENCES[kind])
+    audiences = _AUDIENCES[kind]
+    if len(audiences) == 1:
+        return (_made(at, kind, audiences[0], customer, incident),)
+    return tuple([_made(at, kind, to, customer, incident) for to in audiences])
