@@ -99,9 +99,17 @@ def refusal_for(error: PolicyError) -> Refusal:
 
     >>> refusal_for(PolicyError("missing", rule=RuleId.INPUT_MALFORMED, field="at")).message
     'malformed event: at: missing'
+    >>> refusal_for(PolicyError("too late", rule=RuleId.CREDITS_VALIDITY, field="at")).message
+    'at: too late'
     """
     rule = error.rule if error.rule is not None else RuleId.INPUT_MALFORMED
-    return Refusal(rule, f"malformed event: {error.field}: {error.detail}")
+    # A business rule raised on input that is well formed (a lot that would expire
+    # after 9999) is that rule's refusal, not a malformed event.
+    lead = "malformed event: " if rule in _MALFORMED else ""
+    return Refusal(rule, f"{lead}{error.field}: {error.detail}")
+
+
+_MALFORMED = frozenset({RuleId.INPUT_MALFORMED, RuleId.INPUT_AWARE_ONLY})
 
 
 # --- the rules of time order, written once for both kinds of store ----------------------
