@@ -494,3 +494,10 @@ def test_advance_refuses_naive_instants() -> None:
     assert (
         Account("acme").advance(POLICY, datetime(2027, 1, 1, tzinfo=UTC), inclusive=True)[1] == ()
     )
+
+
+def test_account_refuses_non_iterable_lots_naming_the_lots_field() -> None:
+    """Lots that are not an iterable are a PolicyError naming ``lots``, not a TypeError."""
+    with pytest.raises(PolicyError) as info:
+        Account("acme", 5)  # type: ignore[arg-type]
+    assert info.value.field == "lots"

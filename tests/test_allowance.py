@@ -151,3 +151,17 @@ def test_laws_of_any_history(grant: int, warning: int, steps: list[int | None]) 
             warned_levels.append(a.minutes)
         assert ("allowance_exhausted" in sent) == (a.remaining == 0)
     assert a.warned == (warned_levels[-1] if warned_levels else 0)
+
+
+@pytest.mark.parametrize("warning", ["60", -1, 1.5, None])
+def test_log_refuses_a_bad_warning_level_naming_rule_time_allowance_warning(
+    warning: object,
+) -> None:
+    """A warning level that is not a whole number >= 0 is a PolicyError naming the
+    rule time.allowance-warning and the field ``warning_minutes``."""
+    with pytest.raises(PolicyError) as info:
+        Allowance(minutes=240).log(5, warning_minutes=warning)  # type: ignore[arg-type]
+    assert (info.value.rule, info.value.field) == (
+        RuleId.TIME_ALLOWANCE_WARNING,
+        "warning_minutes",
+    )

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from premier_policy import Catalog, Money, Policy, PolicyError, Product, Quote, RuleId
+from premier_policy._catalog import MAX_QUOTE_CREDITS
 
 
 def usd(amount: str) -> Money:
@@ -263,3 +264,13 @@ def test_quote_is_optimal_against_brute_force(catalog: Catalog, credits: int) ->
     preferred = max(tied, key=lambda q: [q[i] for i in order])
     got = basket(quote)
     assert tuple(got.get(p.name, 0) for p in products) == preferred
+
+
+def test_quote_refuses_counts_above_the_bound_naming_rule_credits_catalog() -> None:
+    """A quote is for at most MAX_QUOTE_CREDITS credits (its table grows with the
+    count): the bound itself is quoted, one more is credits.catalog naming ``credits``."""
+    assert Catalog().quote(MAX_QUOTE_CREDITS).credits == MAX_QUOTE_CREDITS
+    for count in (MAX_QUOTE_CREDITS + 1, 10**12):
+        with pytest.raises(PolicyError) as info:
+            Catalog().quote(count)
+        assert (info.value.rule, info.value.field) == (RuleId.CREDITS_CATALOG, "credits")

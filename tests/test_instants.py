@@ -93,3 +93,12 @@ def test_duration() -> None:
     with pytest.raises(PolicyError, match="expected a timedelta") as info:
         duration(60, field="d")
     assert info.value.field == "d"
+
+
+@pytest.mark.parametrize("name", [["Europe/Paris"], {"zone": "UTC"}])
+def test_zone_refuses_unhashable_names_naming_the_timezone_field(name: object) -> None:
+    """A list or object as a zone name is a PolicyError naming ``timezone``, not the
+    cache's TypeError from hashing it."""
+    with pytest.raises(PolicyError) as info:
+        zone(name)  # type: ignore[arg-type]
+    assert info.value.field == "timezone"

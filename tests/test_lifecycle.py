@@ -601,3 +601,11 @@ def test_refusal_changes_nothing_even_after_timers() -> None:
         "closed",
         [("incident_closed", auto_close)],
     )
+
+
+def test_open_incident_refuses_a_non_open_event_naming_the_event_field() -> None:
+    """Anything but an Open event is input.malformed naming ``event``, not an
+    AttributeError."""
+    with pytest.raises(PolicyError) as info:
+        open_incident(P, funded(P, T0), None)  # type: ignore[arg-type]
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, "event")

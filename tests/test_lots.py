@@ -207,3 +207,12 @@ def test_pending_answers_for_the_policy_asked() -> None:
     noticed = bought.noticed(("credits_expiring",))
     assert noticed == lot(notices=("credits_expiring",))
     assert noticed.pending(POLICY) == ((bought.expires_at, "credits_expired"),)
+
+
+def test_valid_at_refuses_garbage_naming_rule_input_aware_only() -> None:
+    """The public validity query checks its instant (input.aware-only, field ``at``);
+    the unchecked UTC comparison is internal to the account's hot loops."""
+    with pytest.raises(PolicyError) as info:
+        lot().valid_at(None)
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_AWARE_ONLY, "at")
+    assert not hasattr(Lot, "covers")

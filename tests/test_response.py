@@ -121,3 +121,16 @@ def test_changes_that_make_an_inconsistent_target_are_refused() -> None:
         assert info.value.field == name
     assert target().breach().drop(DUE).dropped_at == DUE  # at the due instant: fine
     assert met.meet(DUE.add(hours=1)).breached  # a second reply, late: breached
+
+
+@pytest.mark.parametrize("operation", [ResponseTarget.meet, ResponseTarget.drop])
+@pytest.mark.parametrize("at", [None, "2026-11-27T10:00:00Z", START.in_timezone("Europe/Paris")])
+def test_meet_and_drop_refuse_non_utc_instants_naming_the_instant_field(
+    operation: Callable[[ResponseTarget, object], ResponseTarget], at: object
+) -> None:
+    """A reply or drop at something that is no stored UTC instant is a PolicyError
+    naming the instant it would set (None would otherwise read as "not met")."""
+    target = ResponseTarget(started_at=START, due_at=START.add(hours=2))
+    with pytest.raises(PolicyError) as info:
+        operation(target, at)
+    assert info.value.field == {"meet": "met_at", "drop": "dropped_at"}[operation.__name__]

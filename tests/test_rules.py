@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from premier_policy import PolicyError
 from premier_policy.rules import RULES, RuleId, rule
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "RULES.md"
@@ -57,3 +58,11 @@ def test_table_checks_itself_when_defined() -> None:
     with pytest.raises(AssertionError, match=r"input\.timers"):
         _table(*[(r.id, r.group, r.title, r.summary) for r in RULES.values()
                  if r.id is not RuleId.INPUT_TIMERS])  # fmt: skip
+
+
+@pytest.mark.parametrize("rule_id", ["nope", "", 7])
+def test_unknown_rule_id_is_a_policy_error_naming_the_rule_id_field(rule_id: object) -> None:
+    """An unknown rule ID is a PolicyError (still a ValueError) naming ``rule_id``."""
+    with pytest.raises(PolicyError) as info:
+        rule(rule_id)  # type: ignore[arg-type]
+    assert info.value.field == "rule_id"

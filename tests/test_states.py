@@ -164,3 +164,10 @@ def test_docs_diagram_is_the_generated_one() -> None:
     text = DOCS.read_text(encoding="utf-8")
     blocks = re.findall(r"^```\{mermaid\}\n(.*?)^```$", text, flags=re.MULTILINE | re.DOTALL)
     assert blocks == [mermaid_diagram()]
+
+
+def test_mermaid_diagram_refuses_a_non_table_naming_the_table_field() -> None:
+    """Anything but a TransitionTable is a PolicyError naming ``table``."""
+    with pytest.raises(PolicyError) as info:
+        mermaid_diagram(None)  # type: ignore[arg-type]
+    assert info.value.field == "table"

@@ -320,3 +320,45 @@ def test_json_kinds_are_named(value: object) -> None:
 def test_a_value_outside_json_has_a_generic_kind() -> None:
     """Python callers may pass anything; the message still reads."""
     assert _kind(datetime.now(UTC)) == "a value"
+
+
+def test_event_to_dict_refuses_a_non_event_naming_rule_input_malformed() -> None:
+    """Anything but an event is input.malformed naming ``event``, not a KeyError."""
+    with pytest.raises(PolicyError) as info:
+        event_to_dict(None)  # type: ignore[arg-type]
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, "event")
+
+
+@pytest.mark.parametrize(
+    ("timezone_name", "until"),
+    [
+        ("Europe/Paris", "9999-12-31T23:00:00Z"),  # 10000-01-01T00:00+01:00
+        ("America/New_York", "0001-01-01T01:00:00Z"),  # before the year 1 there
+    ],
+)
+def test_until_beyond_the_calendar_of_the_policy_zone_names_the_until_field(
+    timezone_name: str, until: str
+) -> None:
+    """``until`` is read in the policy zone, where the outcome writes it: an instant
+    outside the years 1 to 9999 there is a ScenarioError naming ``until``."""
+    with pytest.raises(ScenarioError) as info:
+        read_scenario({"events": [], "until": until, "policy": {"timezone": timezone_name}})
+    assert info.value.field == "until"
+    # The same instant in UTC is writable, and kept as given.
+    doc = read_scenario({"events": [], "until": until, "policy": {"timezone": "UTC"}})
+    assert doc.until == datetime.fromisoformat(until)
+
+
+@pytest.mark.parametrize(
+    "at", ["9999-12-31T10:00:00Z", "9999-12-31T23:59:59+00:00", "0001-01-01T11:59:59Z"]
+)
+def test_events_near_the_ends_of_time_are_refused_naming_rule_input_malformed(at: str) -> None:
+    """An event instant that some IANA zone (-12:00 to +14:00) cannot write within the
+    years 1 to 9999 is input.malformed naming ``at``: accepted, the outcome could not
+    write it; the first and last writable instants are accepted."""
+    raw = {"type": "resolve", "at": at, "incident": "i1"}
+    with pytest.raises(PolicyError) as info:
+        event_from_dict(raw)
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, "at")
+    for ok in ("9999-12-31T09:59:59.999999Z", "0001-01-01T12:00:00Z"):
+        assert event_from_dict(raw | {"at": ok}).at == datetime.fromisoformat(ok)

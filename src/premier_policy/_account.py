@@ -28,7 +28,12 @@ __all__ = ["Account", "Consumed", "Purchased"]
 
 
 def _lots(value: Iterable[Lot]) -> tuple[Lot, ...]:
-    return tuple(value)
+    try:
+        return tuple(value)
+    except TypeError:
+        raise PolicyError(
+            f"expected an iterable of lots, got {type(value).__name__}", field="lots"
+        ) from None
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -118,7 +123,7 @@ class Account:
     def balance(self, at: object) -> int:
         """Usable credits at ``at``: remaining credits of the lots valid then."""
         t = utc(at)
-        return sum(lot.remaining for lot in self.lots if lot.covers(t))
+        return sum(lot.remaining for lot in self.lots if lot._covers(t))
 
     def purchase(self, policy: Policy, event: Purchase) -> Purchased | Refusal:
         """Record a purchase as one lot of ``credits x count`` credits (``credits.validity``).
@@ -159,7 +164,7 @@ class Account:
         """Take one credit at ``at`` from the usable lot that expires first
         (``credits.consume-order``); with none usable, refuse (``credits.none-available``)."""
         t = policy.utc(at)
-        usable = [lot for lot in self.lots if lot.remaining and lot.covers(t)]
+        usable = [lot for lot in self.lots if lot.remaining and lot._covers(t)]
         if usable:
             chosen = min(usable, key=_order)
             return Consumed(self._replace(chosen.take()), chosen.id)

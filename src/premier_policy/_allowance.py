@@ -92,6 +92,12 @@ class Allowance:
                 rule=RuleId.INPUT_MALFORMED,
                 field="minutes",
             )
+        if type(warning_minutes) is not int or warning_minutes < 0:
+            raise PolicyError(
+                f"expected a whole number of at least 0, got {warning_minutes!r}",
+                rule=RuleId.TIME_ALLOWANCE_WARNING,
+                field="warning_minutes",
+            )
         if minutes > self.remaining:
             return Refusal(
                 RuleId.TIME_ALLOWANCE_EXCEEDED,

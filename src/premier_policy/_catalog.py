@@ -18,7 +18,11 @@ from premier_policy._errors import PolicyError
 from premier_policy._money import Amount, Money
 from premier_policy._rules import RuleId
 
-__all__ = ["DEFAULT_PRODUCTS", "Catalog", "Product", "Quote"]
+__all__ = ["DEFAULT_PRODUCTS", "MAX_QUOTE_CREDITS", "Catalog", "Product", "Quote"]
+
+#: The most credits one quote is for: the quote's table grows with the count, and no
+#: customer buys more than this at once; a larger count is a ``credits.catalog`` error.
+MAX_QUOTE_CREDITS = 100_000
 
 
 def _price(_: object, attribute: Attribute[Any], value: object) -> None:
@@ -206,6 +210,7 @@ class Catalog:
         basket is optimal for its own credits, so the basket is rebuilt from the top,
         taking at each step the most preferred product (most credits, then name) that
         stays on an optimal path; that yields the most units of preferred products.
+        ``credits`` is at most :data:`MAX_QUOTE_CREDITS`, which bounds that table.
 
         >>> [(p.name, n) for p, n in Catalog().quote(3).items]
         [('bundle-3', 1)]
@@ -213,6 +218,12 @@ class Catalog:
         if type(credits) is not int or credits < 1:
             raise PolicyError(
                 f"a quote is for a whole number of credits of at least 1, got {credits!r}",
+                rule=RuleId.CREDITS_CATALOG,
+                field="credits",
+            )
+        if credits > MAX_QUOTE_CREDITS:
+            raise PolicyError(
+                f"a quote is for at most {MAX_QUOTE_CREDITS:,} credits, got {credits:,}",
                 rule=RuleId.CREDITS_CATALOG,
                 field="credits",
             )

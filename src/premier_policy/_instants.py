@@ -17,7 +17,6 @@ from premier_policy._rules import RuleId
 __all__ = ["duration", "instant", "parse_instant", "utc", "zone"]
 
 
-@functools.cache
 def zone(name: str) -> pendulum.Timezone:
     """The IANA zone called ``name``, cached: resolving a zone by name is the slow part.
 
@@ -28,8 +27,14 @@ def zone(name: str) -> pendulum.Timezone:
     ...
     premier_policy._errors.PolicyError: timezone: unknown IANA time zone 'Mars/Olympus'
     """
+    # Checked before the cache, which would hash a list or dict (a TypeError) first.
     if not isinstance(name, str) or not name:
         raise PolicyError(f"expected an IANA zone name, got {name!r}", field="timezone")
+    return _zone(name)
+
+
+@functools.cache
+def _zone(name: str) -> pendulum.Timezone:
     try:
         found = pendulum.timezone(name)
     except (ValueError, OSError):

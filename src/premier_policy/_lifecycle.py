@@ -103,6 +103,12 @@ def open_incident(policy: Policy, account: Account, event: Open) -> Step | Refus
     (``credits.consume-order``, refused as ``credits.none-available``). The incident
     starts in ``waiting_on_staff`` with its first response target.
     """
+    if not isinstance(event, Open):
+        raise PolicyError(
+            f"expected an Open event, got {type(event).__name__}",
+            rule=RuleId.INPUT_MALFORMED,
+            field="event",
+        )
     at = policy.utc(event.at)
     if event.customer != account.customer:
         raise PolicyError(

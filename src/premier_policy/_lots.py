@@ -113,16 +113,17 @@ class Lot:
 
     def valid_at(self, at: object) -> bool:
         """Whether ``at`` lies in ``[purchased_at, expires_at)``."""
-        return self.covers(utc(at))
+        return self._covers(utc(at))
 
-    def covers(self, t: pendulum.DateTime) -> bool:
-        """:meth:`valid_at` for an instant already in UTC (no conversion: hot loops)."""
+    def _covers(self, t: pendulum.DateTime) -> bool:
+        # valid_at for an instant already in UTC: internal, for the hot loops that have
+        # converted it once, so it neither converts nor checks.
         return self.purchased_at <= t < self.expires_at
 
     def usable_at(self, at: object) -> bool:
         """Whether a credit can be taken from this lot at ``at``: valid then, not used up
         (``credits.consume-order`` takes from these only)."""
-        return self.remaining > 0 and self.covers(utc(at))
+        return self.remaining > 0 and self._covers(utc(at))
 
     def take(self) -> Lot:
         """This lot with one credit fewer."""

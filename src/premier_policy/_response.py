@@ -39,6 +39,14 @@ def _stored(value: object) -> bool:
     return type(value) is pendulum.DateTime and value.tzinfo is pendulum.UTC
 
 
+def _check_stored(at: object, field: str) -> None:
+    """``at`` given to meet or drop is a stored instant (None would read as "not met")."""
+    if not _stored(at):
+        raise PolicyError(
+            f"expected a pendulum DateTime in UTC (policy.utc(t)), got {at!r}", field=field
+        )
+
+
 def _not_before_start(target: ResponseTarget, attribute: Attribute[Any], value: object) -> None:
     stored_instant(target, attribute, value)
     if value is not None and value < target.started_at:  # type: ignore[operator]
@@ -102,6 +110,7 @@ class ResponseTarget:
         """A staff reply at ``at`` (UTC); breached if it comes after ``due_at``."""
         if _stored(at) and at >= self.started_at and self.dropped_at is None:
             return replaced(self, met_at=at, breached=at > self.due_at)
+        _check_stored(at, "met_at")
         return evolve(self, met_at=at, breached=at > self.due_at)  # to say what is wrong
 
     def breach(self) -> ResponseTarget:
@@ -112,7 +121,9 @@ class ResponseTarget:
 
     def drop(self, at: pendulum.DateTime) -> ResponseTarget:
         """The incident stopped waiting on staff at ``at`` (resolved or invalidated)."""
-        fits = at >= self.due_at if self.breached else at >= self.started_at
-        if _stored(at) and fits and self.met_at is None:
-            return replaced(self, dropped_at=at)
+        if _stored(at) and self.met_at is None:
+            fits = at >= self.due_at if self.breached else at >= self.started_at
+            if fits:
+                return replaced(self, dropped_at=at)
+        _check_stored(at, "dropped_at")
         return evolve(self, dropped_at=at)  # to say what is wrong

@@ -167,5 +167,15 @@ def rule(rule_id: RuleId | str) -> Rule:
     'Business hours'
     >>> rule(RuleId.CREDITS_NO_REFUNDS).group
     'credits'
+    >>> rule("no.such")
+    Traceback (most recent call last):
+    ...
+    premier_policy._errors.PolicyError: rule_id: unknown rule ID 'no.such'
     """
-    return RULES[RuleId(rule_id)]
+    try:
+        return RULES[RuleId(rule_id)]
+    except ValueError:
+        # Imported here: _errors imports this module for RuleId.
+        from premier_policy._errors import PolicyError
+
+        raise PolicyError(f"unknown rule ID {rule_id!r}", field="rule_id") from None

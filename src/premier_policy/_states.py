@@ -271,6 +271,8 @@ def mermaid_diagram(table: TransitionTable = TRANSITIONS) -> str:
     >>> print(mermaid_diagram().splitlines()[1])
         [*] --> waiting_on_staff : open
     """
+    if not isinstance(table, TransitionTable):
+        raise PolicyError(f"expected a TransitionTable, got {type(table).__name__}", field="table")
     edges: dict[tuple[str, str], list[str]] = {}
     for row in table.rows:
         for source in row.sources or ("[*]",):

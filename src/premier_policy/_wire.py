@@ -116,7 +116,28 @@ def _is_literal(kind: object) -> bool:
     return get_origin(kind) is Literal
 
 
+#: The instants every IANA zone (offsets -12:00 to +14:00) can write within the years
+#: 1 to 9999: an event outside them could be accepted and then not written in the
+#: policy zone, so it is malformed (``until`` is checked in the policy zone itself).
+_WRITABLE: Final = (
+    datetime(1, 1, 1, 12, tzinfo=UTC),
+    datetime(9999, 12, 31, 10, tzinfo=UTC),
+)
+
+
 def _instant(value: object, _: object) -> pendulum.DateTime:
+    t = _utc_instant(value)
+    if not _WRITABLE[0] <= t < _WRITABLE[1]:
+        raise PolicyError(
+            f"{t.isoformat()} is too close to the ends of the years 1 to 9999 to be "
+            "written in every time zone",
+            rule=RuleId.INPUT_MALFORMED,
+            field="at",
+        )
+    return t
+
+
+def _utc_instant(value: object) -> pendulum.DateTime:
     # Every event has one: for a plain aware instant, the standard library's C parsing
     # and conversion to UTC (one reading per instant, nothing for pendulum to decide);
     # anything else goes to parse_instant, which says what is wrong.
@@ -231,8 +252,15 @@ def event_to_dict(event: Event) -> dict[str, Any]:
     >>> event_to_dict(Resolve(at=datetime(2026, 11, 30, 15, tzinfo=timezone(timedelta(hours=1))), incident="i1"))
     {'type': 'resolve', 'at': '2026-11-30T15:00:00+01:00', 'incident': 'i1'}
     """
+    name = _TYPE_NAMES.get(type(event))
+    if name is None:
+        raise PolicyError(
+            f"expected an event, got {type(event).__name__}",
+            rule=RuleId.INPUT_MALFORMED,
+            field="event",
+        )
     body: dict[str, Any] = _CONVERTER.unstructure(event, type(event))
-    return {"type": _TYPE_NAMES[type(event)], **body}
+    return {"type": name, **body}
 
 
 # --- the policy overrides ---------------------------------------------------------------
@@ -393,7 +421,9 @@ def read_scenario(document: object) -> Scenario:
     until = document.get("until")
     if until is not None:
         try:
-            until = parse_instant(until, pendulum.UTC, field="until")
+            # Read in the policy zone, where the outcome writes it: an instant past the
+            # year 9999 there (9999-12-31T23:00Z in Paris) is refused, not overflowed.
+            until = policy.utc(parse_instant(until, policy.tz, field="until"), field="until")
         except PolicyError as error:
             raise ScenarioError(error.detail, rule=error.rule, field="until") from None
     return Scenario(policy=policy, until=until, events=tuple(events))
