@@ -210,7 +210,7 @@ class Catalog:
         basket is optimal for its own credits, so the basket is rebuilt from the top,
         taking at each step the most preferred product (most credits, then name) that
         stays on an optimal path; that yields the most units of preferred products.
-        ``credits`` is at most :data:`MAX_QUOTE_CREDITS`, which bounds that table.
+        ``credits`` is at most 100,000 (``MAX_QUOTE_CREDITS``), which bounds that table.
 
         >>> [(p.name, n) for p, n in Catalog().quote(3).items]
         [('bundle-3', 1)]
