@@ -1,0 +1,219 @@
+"""Mutation testing: run mutmut over ``src/premier_policy`` and gate on the score.
+
+``make mutation`` runs this. mutmut (3.x, configured in ``[tool.mutmut]`` of
+``pyproject.toml``) copies the sources into ``mutants/``, runs the whole
+suite once to learn which tests reach which function (the doctests of ``src/``, the docs
+and the README included), then runs each mutant against the tests that reach it. This
+script gives mutmut a time budget, exports its statistics
+(``mutmut export-cicd-stats`` writes ``mutants/mutmut-cicd-stats.json``) and prints
+
+    score = killed / (total - skipped - no_tests)
+
+exiting 1 below the threshold (90% by default). Mutants not yet checked when the budget
+ran out count against the score, so a partial run can only understate it; the script
+says so. Results are kept in ``mutants/``, so running again resumes where it stopped.
+
+Usage: ``python tools/mutation.py [--budget MINUTES] [--children N] [--threshold PCT]
+[--report] [PATTERN ...]`` where a pattern selects mutants by name, for example
+``'premier_policy._catalog.*'`` for one module, and ``--report`` only reports the
+results kept from earlier runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STATS = ROOT / "mutants" / "mutmut-cicd-stats.json"
+# Outcomes mutmut counts in ``total`` besides killed, survived, no_tests and skipped.
+OTHER_OUTCOMES = ("suspicious", "timeout", "segfault", "check_was_interrupted_by_user")
+
+
+def mutmut() -> str:
+    """The mutmut beside this interpreter (the project's .venv), else the one on PATH."""
+    here = Path(sys.executable).with_name("mutmut")
+    found = str(here) if here.exists() else shutil.which("mutmut")
+    if found is None:
+        sys.exit("mutmut is not installed: make mutation installs the 'mutation' extra")
+    return found
+
+
+def environment() -> dict[str, str]:
+    """The environment of a mutation run: the light Hypothesis profile of
+    ``tools/mutation_profile.py``, whatever profile CI would otherwise pick."""
+    env = {key: value for key, value in os.environ.items() if key != "CI"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "tools"), env.get("PYTHONPATH")]))
+    env["PYTEST_PLUGINS"] = "mutation_profile"
+    env["HYPOTHESIS_PROFILE"] = "mutation"
+    return env
+
+
+def run_with_budget(command: list[str], budget_s: float) -> bool:
+    """Run ``command`` in its own process group; stop the group when the budget is spent.
+    True if it finished by itself."""
+    with subprocess.Popen(command, cwd=ROOT, env=environment(), start_new_session=True) as process:
+        try:
+            process.wait(timeout=budget_s)
+        except subprocess.TimeoutExpired:
+            print(f"\nbudget of {budget_s / 60:.0f} min spent: stopping mutmut", flush=True)
+            os.killpg(process.pid, signal.SIGINT)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+            return False
+    return process.returncode == 0
+
+
+# Which functions of the package run while it is imported: mutmut's workers fork from a
+# process that has imported it already, so a mutant there is never executed by them.
+IMPORT_PROBE = """
+import json, sys
+root, called = sys.argv[1], set()
+def probe(frame, event, arg):
+    if event == "call" and frame.f_code.co_filename.startswith(root):
+        called.add((frame.f_globals["__name__"], frame.f_code.co_qualname))
+sys.setprofile(probe)
+import premier_policy, premier_policy.rules
+sys.setprofile(None)
+print(json.dumps(sorted(called)))
+"""
+# The same mutmut run, but each worker starts from a process that has imported nothing
+# of the project, so the mutant is active while the package is imported.
+FRESH_IMPORT_RUN = """
+import sys
+from mutmut.configuration import ForkServerWarmup, ProcessIsolation, config
+from mutmut.__main__ import _run
+settings = config()
+settings.process_isolation = ProcessIsolation.FORKSERVER
+settings.forkserver_warmup = ForkServerWarmup.NONE
+_run(sys.argv[2:], int(sys.argv[1]))
+"""
+
+
+def import_time_functions() -> set[str]:
+    """mutmut's keys (``module.x_function``, ``module.xǁClassǁmethod``) of the functions
+    that run while ``premier_policy`` is imported; a nested function counts as its outer."""
+    probe = [sys.executable, "-c", IMPORT_PROBE, str(ROOT / "src" / "premier_policy")]
+    found = json.loads(subprocess.run(probe, cwd=ROOT, capture_output=True, check=True).stdout)
+    keys = set()
+    for module, qualname in found:
+        outer = qualname.split(".<locals>")[0]
+        owner, _, method = outer.rpartition(".")
+        keys.add(f"{module}.xǁ{owner}ǁ{method}" if owner else f"{module}.x_{outer}")
+    return keys
+
+
+def survivors() -> tuple[list[str], list[str]]:
+    """The surviving mutants: those of import-time functions, which the forked workers
+    never ran, and the others, which tests written since their verdict may now kill."""
+    keys = import_time_functions()
+    at_import: list[str] = []
+    later: list[str] = []
+    for meta in sorted((ROOT / "mutants").rglob("*.py.meta")):
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        for name, code in codes.items():
+            if code == 0:
+                (at_import if name.split("__mutmut_")[0] in keys else later).append(name)
+    return at_import, later
+
+
+def score(stats: dict[str, int]) -> tuple[float, int, int]:
+    """killed / (total - skipped - no_tests), with the numerator and the denominator."""
+    counted = stats["total"] - stats["skipped"] - stats["no_tests"]
+    return (stats["killed"] / counted if counted else 0.0), stats["killed"], counted
+
+
+def report(stats: dict[str, int], threshold: float, wall_s: float, finished: bool) -> int:
+    value, killed, counted = score(stats)
+    checked = sum(stats[k] for k in ("killed", "survived", "no_tests", "skipped", *OTHER_OUTCOMES))
+    unchecked = stats["total"] - checked
+    print(f"mutants: {stats['total']} in all, {killed} killed, {stats['survived']} survived,")
+    print(
+        f"         {stats['no_tests']} with no tests, {stats['skipped']} skipped, "
+        + ", ".join(f"{stats[k]} {k}" for k in OTHER_OUTCOMES if stats[k])
+        + (f", {unchecked} not checked" if unchecked else "")
+    )
+    print(f"score: {killed}/{counted} = {value:.1%} (threshold {threshold:.0%})")
+    print(f"wall time: {wall_s / 60:.1f} min" + ("" if finished else " (budget spent: partial)"))
+    if unchecked:
+        done = checked - stats["skipped"] - stats["no_tests"]
+        print(f"over the {checked} mutants checked: {killed}/{done} = {killed / max(done, 1):.1%}")
+        print("partial run: unchecked mutants count as not killed; run again to resume")
+    return 0 if value >= threshold else 1
+
+
+def by_module() -> dict[str, Counter[str]]:
+    """Each mutated module's outcomes, read from mutmut's per-file results."""
+    from mutmut.stats import status_by_exit_code  # mutmut's own exit-code meanings
+
+    modules: dict[str, Counter[str]] = {}
+    for meta in sorted((ROOT / "mutants").rglob("*.py.meta")):
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        if codes:
+            name = meta.name.removesuffix(".py.meta")
+            modules[name] = Counter(status_by_exit_code[code] for code in codes.values())
+    return modules
+
+
+def print_modules(modules: dict[str, Counter[str]]) -> None:
+    """One line per module: its mutants, and the score over those checked so far."""
+    print(f"{'module':<16} {'mutants':>7} {'checked':>7} {'killed':>6} {'survived':>8}  score")
+    for name, counts in modules.items():
+        total = sum(counts.values())
+        checked = total - counts["not checked"]
+        counted = checked - counts["skipped"] - counts["no tests"]
+        shown = f"{counts['killed'] / counted:.0%}" if counted else "-"
+        print(
+            f"{name:<16} {total:>7} {checked:>7} {counts['killed']:>6} "
+            f"{counts['survived']:>8}  {shown}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("patterns", nargs="*", help="mutant name patterns (default: all)")
+    parser.add_argument("--budget", type=float, default=40, help="minutes (default 40)")
+    parser.add_argument("--children", type=int, default=2, help="parallel workers (default 2)")
+    parser.add_argument("--threshold", type=float, default=90, help="percent (default 90)")
+    parser.add_argument("--report", action="store_true", help="report the last run only")
+    args = parser.parse_args(argv)
+
+    start = time.monotonic()
+    finished = True
+    if not args.report:
+        deadline = start + args.budget * 60
+        command = [mutmut(), "run", "--max-children", str(args.children), *args.patterns]
+        finished = run_with_budget(command, deadline - time.monotonic())
+        # mutmut keeps a verdict once given: survivors are run again, once, by name, so
+        # that tests added since count; import-time code in workers that import afresh.
+        at_import, later = survivors() if finished and not args.patterns else ([], [])
+        if later:
+            print(f"re-running {len(later)} survivors against today's tests")
+            again = [mutmut(), "run", "--max-children", str(args.children), *later]
+            finished = run_with_budget(again, max(deadline - time.monotonic(), 60))
+        if at_import and finished:
+            print(f"re-running {len(at_import)} survivors of import-time code, imports fresh")
+            fresh = [sys.executable, "-c", FRESH_IMPORT_RUN, str(args.children), *at_import]
+            finished = run_with_budget(fresh, max(deadline - time.monotonic(), 60))
+    exported = subprocess.run([mutmut(), "export-cicd-stats"], cwd=ROOT, check=False)
+    if exported.returncode != 0 or not STATS.exists():
+        print("no mutation statistics were written: see mutmut's output above")
+        return 2
+    stats = json.loads(STATS.read_text(encoding="utf-8"))
+    print_modules(by_module())
+    return report(stats, args.threshold / 100, time.monotonic() - start, finished)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
