@@ -75,57 +75,13 @@ def run_with_budget(command: list[str], budget_s: float) -> bool:
     return process.returncode == 0
 
 
-# Which functions of the package run while it is imported: mutmut's workers fork from a
-# process that has imported it already, so a mutant there is never executed by them.
-IMPORT_PROBE = """
-import json, sys
-root, called = sys.argv[1], set()
-def probe(frame, event, arg):
-    if event == "call" and frame.f_code.co_filename.startswith(root):
-        called.add((frame.f_globals["__name__"], frame.f_code.co_qualname))
-sys.setprofile(probe)
-import premier_policy, premier_policy.rules
-sys.setprofile(None)
-print(json.dumps(sorted(called)))
-"""
-# The same mutmut run, but each worker starts from a process that has imported nothing
-# of the project, so the mutant is active while the package is imported.
-FRESH_IMPORT_RUN = """
-import sys
-from mutmut.configuration import ForkServerWarmup, ProcessIsolation, config
-from mutmut.__main__ import _run
-settings = config()
-settings.process_isolation = ProcessIsolation.FORKSERVER
-settings.forkserver_warmup = ForkServerWarmup.NONE
-_run(sys.argv[2:], int(sys.argv[1]))
-"""
-
-
-def import_time_functions() -> set[str]:
-    """mutmut's keys (``module.x_function``, ``module.xǁClassǁmethod``) of the functions
-    that run while ``premier_policy`` is imported; a nested function counts as its outer."""
-    probe = [sys.executable, "-c", IMPORT_PROBE, str(ROOT / "src" / "premier_policy")]
-    found = json.loads(subprocess.run(probe, cwd=ROOT, capture_output=True, check=True).stdout)
-    keys = set()
-    for module, qualname in found:
-        outer = qualname.split(".<locals>")[0]
-        owner, _, method = outer.rpartition(".")
-        keys.add(f"{module}.xǁ{owner}ǁ{method}" if owner else f"{module}.x_{outer}")
-    return keys
-
-
-def survivors() -> tuple[list[str], list[str]]:
-    """The surviving mutants: those of import-time functions, which the forked workers
-    never ran, and the others, which tests written since their verdict may now kill."""
-    keys = import_time_functions()
-    at_import: list[str] = []
-    later: list[str] = []
+def survivors() -> list[str]:
+    """The surviving mutants, by name."""
+    names = []
     for meta in sorted((ROOT / "mutants").rglob("*.py.meta")):
         codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
-        for name, code in codes.items():
-            if code == 0:
-                (at_import if name.split("__mutmut_")[0] in keys else later).append(name)
-    return at_import, later
+        names += [name for name, code in codes.items() if code == 0]
+    return names
 
 
 def score(stats: dict[str, int]) -> tuple[float, int, int]:
@@ -195,17 +151,13 @@ def main(argv: list[str] | None = None) -> int:
         deadline = start + args.budget * 60
         command = [mutmut(), "run", "--max-children", str(args.children), *args.patterns]
         finished = run_with_budget(command, deadline - time.monotonic())
-        # mutmut keeps a verdict once given: survivors are run again, once, by name, so
-        # that tests added since count; import-time code in workers that import afresh.
-        at_import, later = survivors() if finished and not args.patterns else ([], [])
-        if later:
-            print(f"re-running {len(later)} survivors against today's tests")
-            again = [mutmut(), "run", "--max-children", str(args.children), *later]
-            finished = run_with_budget(again, max(deadline - time.monotonic(), 60))
-        if at_import and finished:
-            print(f"re-running {len(at_import)} survivors of import-time code, imports fresh")
-            fresh = [sys.executable, "-c", FRESH_IMPORT_RUN, str(args.children), *at_import]
-            finished = run_with_budget(fresh, max(deadline - time.monotonic(), 60))
+        # mutmut keeps a verdict once given: survivors are run once more, by name, so
+        # that tests written since their verdict count.
+        again = survivors() if finished and not args.patterns else []
+        if again:
+            print(f"re-running {len(again)} survivors against today's tests", flush=True)
+            command = [mutmut(), "run", "--max-children", str(args.children), *again]
+            finished = run_with_budget(command, max(deadline - time.monotonic(), 60))
     exported = subprocess.run([mutmut(), "export-cicd-stats"], cwd=ROOT, check=False)
     if exported.returncode != 0 or not STATS.exists():
         print("no mutation statistics were written: see mutmut's output above")
