@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, get_args
 
 from attrs import field, frozen
 
@@ -50,18 +50,7 @@ Kind = Literal[
     "reopen",
     "invalidate",
 ]
-KINDS: tuple[Kind, ...] = (
-    "open",
-    "staff_reply",
-    "customer_reply",
-    "log_time",
-    "extend",
-    "resolve",
-    "close",
-    "auto_close",
-    "reopen",
-    "invalidate",
-)
+KINDS: tuple[Kind, ...] = get_args(Kind)
 
 
 @frozen(kw_only=True)

@@ -18,6 +18,7 @@ surprise halfway through a test run.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from datetime import timezone as fixed_offset
 from decimal import Decimal
@@ -35,26 +36,21 @@ from premier_policy._errors import PolicyError
 from premier_policy._events import (
     AREAS,
     INVALID_REASONS,
-    Close,
-    CustomerReply,
     Event,
-    Extend,
     Invalidate,
     LogTime,
     Open,
     Purchase,
     RefundRequest,
-    Reopen,
-    Resolve,
-    StaffReply,
 )
 from premier_policy._instants import instant, zone
 from premier_policy._openings import Opening
 from premier_policy._policy import Policy
 from premier_policy._rules import RuleId
 from premier_policy._span import MINUTES_PER_DAY, clock
-from premier_policy._states import STATES, TRANSITIONS, Kind, State
+from premier_policy._states import KINDS, STATES, TRANSITIONS, Kind, State
 from premier_policy._weekly import WEEKDAYS, WeeklySchedule
+from premier_policy._wire import EVENT_TYPES
 
 __all__ = [
     "DEFAULT_MAX",
@@ -429,31 +425,11 @@ def _overrides(policy: Policy) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------- events
 
-#: Event classes by the ``type`` the scenario format gives them.
-_TYPES: dict[str, type[Event]] = {
-    "purchase": Purchase,
-    "refund_request": RefundRequest,
-    "open": Open,
-    "staff_reply": StaffReply,
-    "customer_reply": CustomerReply,
-    "log_time": LogTime,
-    "extend": Extend,
-    "resolve": Resolve,
-    "close": Close,
-    "reopen": Reopen,
-    "invalidate": Invalidate,
-}
+#: Event classes by the ``type`` the scenario format gives them: the wire's own table.
+_TYPES: Mapping[str, type[Event]] = EVENT_TYPES
 _TYPE_NAMES = {cls: name for name, cls in _TYPES.items()}
-_INCIDENT_KINDS: tuple[Kind, ...] = (
-    "staff_reply",
-    "customer_reply",
-    "log_time",
-    "extend",
-    "resolve",
-    "close",
-    "reopen",
-    "invalidate",
-)
+#: Events that name an incident: every transition kind but opening and the timer's.
+_INCIDENT_KINDS: tuple[Kind, ...] = tuple(k for k in KINDS if k not in ("open", "auto_close"))
 # Plain names half the time, so that events meet on the same customer; any non-empty
 # text otherwise, because IDs are opaque strings, unicode included.
 _NAMES = st.one_of(st.sampled_from(("acme", "globex", "initech")), st.text(min_size=1, max_size=8))
