@@ -134,3 +134,14 @@ def test_utc_of_pendulum_values_agrees_with_the_boundary() -> None:
     with pytest.raises(PolicyError) as info:
         policy.utc(pendulum.naive(2026, 7, 1, 6), field="until")
     assert (info.value.rule, info.value.field) == (RuleId.INPUT_AWARE_ONLY, "until")
+
+
+def test_show_keeps_seconds_and_their_fraction_only_when_set() -> None:
+    """Instants a few milliseconds apart read differently; whole minutes stay short."""
+    policy = Policy()
+    base = pendulum.datetime(2027, 1, 5, 18, tz="UTC")
+    assert policy.show(base) == "2027-01-05 19:00 CET"
+    assert policy.show(base.add(seconds=7)) == "2027-01-05 19:00:07 CET"
+    assert policy.show(base.add(microseconds=500)) == "2027-01-05 19:00:00.0005 CET"
+    assert policy.show(base.add(seconds=1, microseconds=120_000)) == "2027-01-05 19:00:01.12 CET"
+    assert policy.show(base.add(microseconds=1)) != policy.show(base.add(microseconds=2))

@@ -125,10 +125,18 @@ class Policy:
         '2027-01-05 19:00 CET'
         >>> Policy().show(pendulum.datetime(2027, 7, 5, 17, 30, 15, tz="UTC"))
         '2027-07-05 19:30:15 CEST'
+        >>> Policy().show(pendulum.datetime(2027, 7, 5, 17, 30, 0, 250000, tz="UTC"))
+        '2027-07-05 19:30:00.25 CEST'
         """
         local = self.local(t, field="t")
-        pattern = "YYYY-MM-DD HH:mm zz" if not local.second else "YYYY-MM-DD HH:mm:ss zz"
-        return local.format(pattern)
+        stamp = local.format("YYYY-MM-DD HH:mm")
+        # Seconds and their fraction only when set: two events a few milliseconds apart
+        # must not read as the same instant in an out-of-order refusal.
+        if local.second or local.microsecond:
+            stamp += local.format(":ss")
+        if local.microsecond:
+            stamp += f".{local.microsecond:06d}".rstrip("0")
+        return f"{stamp} {local.format('zz')}"
 
     def response_due(self, t: datetime) -> pendulum.DateTime:
         """When a response is due for an incident that starts waiting on staff at ``t``."""

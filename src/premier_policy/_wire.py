@@ -406,7 +406,9 @@ def read_scenario(document: object) -> Scenario:
     for key in document:
         if key not in _SCENARIO_KEYS:
             raise ScenarioError(
-                f"unknown field; a scenario has {', '.join(_SCENARIO_KEYS)}", field=str(key)
+                f"unknown field; a scenario has {', '.join(_SCENARIO_KEYS)}",
+                # An empty or non-string key still needs a visible name.
+                field=key if isinstance(key, str) and key else repr(key),
             )
     events = document.get("events")
     if not isinstance(events, list):
