@@ -132,6 +132,26 @@ def test_product_validation(fields: dict[str, Any], field: str) -> None:
     assert (info.value.rule, info.value.field) == (RuleId.CREDITS_CATALOG, field)
 
 
+@pytest.mark.parametrize(
+    ("price", "detail"),
+    [
+        (Decimal("75"), "expected Money, got Decimal"),
+        ("75.00", "expected Money, got str"),
+        (usd("-0.01"), "a price is never negative, got -0.01 USD"),
+    ],
+)
+def test_a_refused_price_says_why(price: Any, detail: str) -> None:
+    """credits.catalog: a price that is not Money, or is negative, is refused with a
+    sentence saying which, naming the ``price`` field."""
+    with pytest.raises(PolicyError) as info:
+        Product(name="x", credits=1, price=price)
+    assert (info.value.rule, info.value.field, info.value.detail) == (
+        RuleId.CREDITS_CATALOG,
+        "price",
+        detail,
+    )
+
+
 def test_a_free_product_is_allowed() -> None:
     """A zero price is a promotion, not an error."""
     assert product("gift", 1, "0").price == usd("0.00")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import pendulum
 import pytest
 from attrs import evolve
 
 from premier_policy import Allowance, Incident, Policy, PolicyError, ResponseTarget, RuleId
+from premier_policy._events import AREAS
+from premier_policy._incident import _one_of
 
 T = pendulum.datetime(2026, 11, 27, 9, tz="UTC")
 TARGET = ResponseTarget(started_at=T, due_at=T.add(hours=2))
@@ -111,3 +114,28 @@ def test_instants_follow_the_state() -> None:
         evolve(invalid, lots=("p1",))
     assert info.value.field == "lots"
     assert info.value.rule is None
+
+
+def test_one_of_built_now_accepts_its_choices_and_lists_them_when_refusing() -> None:
+    """``scope.areas``: the choice validator, built at test time (not only at import),
+    passes each choice and refuses anything else, listing the choices in order and
+    naming the attribute and the rule it was given."""
+    holder: Any = attrs.make_class(
+        "Holder", {"area": attrs.field(validator=_one_of(AREAS, RuleId.SCOPE_AREAS))}
+    )
+    assert [holder(area).area for area in AREAS] == list(AREAS)
+    with pytest.raises(PolicyError) as info:
+        holder("billing")
+    assert (info.value.rule, info.value.field) == (RuleId.SCOPE_AREAS, "area")
+    assert info.value.detail == f"expected one of {', '.join(AREAS)}, got 'billing'"
+
+
+def test_one_of_without_a_rule_names_only_the_field() -> None:
+    """A choice validator given no rule refuses under no rule, still naming the field."""
+    holder: Any = attrs.make_class(
+        "Holder", {"tone": attrs.field(validator=_one_of(("low", "high")))}
+    )
+    with pytest.raises(PolicyError) as info:
+        holder(None)
+    assert (info.value.rule, info.value.field) == (None, "tone")
+    assert info.value.detail == "expected one of low, high, got None"

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from premier_policy import Money, PolicyError, RuleId
+from premier_policy._money import Amount
 
 cents = st.integers(min_value=-(10**12), max_value=10**12)
 
@@ -64,6 +65,28 @@ def test_bad_amounts_are_refused(value: Any) -> None:
     with pytest.raises(PolicyError) as info:
         Money(value, "USD")
     assert (info.value.rule, info.value.field) == (RuleId.CREDITS_CATALOG, "amount")
+
+
+@pytest.mark.parametrize(
+    ("value", "detail"),
+    [
+        (Decimal("NaN"), "expected a finite amount, got NaN"),
+        (Decimal("-Infinity"), "expected a finite amount, got -Infinity"),
+        (Decimal("75.001"), "more than two decimal places in 75.001"),
+        ("0.125", "more than two decimal places in 0.125"),
+        (10**70, f"{10**70} has too many digits to hold exactly"),
+    ],
+)
+def test_a_refused_amount_says_why(value: Amount, detail: str) -> None:
+    """credits.catalog: the refusal says whether the amount is not finite, would need
+    rounding, or has more digits than are held exactly."""
+    with pytest.raises(PolicyError) as info:
+        Money(value, "USD")
+    assert (info.value.rule, info.value.field, info.value.detail) == (
+        RuleId.CREDITS_CATALOG,
+        "amount",
+        detail,
+    )
 
 
 @pytest.mark.parametrize("code", ["usd", "US", "USDX", "U$D", "", 840, None, "ÉUR"])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from premier_policy import PolicyError
+from premier_policy._rules import _table
 from premier_policy.rules import RULES, RuleId, rule
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "RULES.md"
@@ -53,11 +54,27 @@ def test_registry_is_read_only() -> None:
 
 def test_table_checks_itself_when_defined() -> None:
     """A table missing a rule fails at definition, naming the missing ID."""
-    from premier_policy._rules import _table
-
     with pytest.raises(AssertionError, match=r"input\.timers"):
         _table(*[(r.id, r.group, r.title, r.summary) for r in RULES.values()
                  if r.id is not RuleId.INPUT_TIMERS])  # fmt: skip
+
+
+def test_table_built_now_files_each_row_under_its_id_read_only() -> None:
+    """_table, called at test time (not only at import), keeps each row's own group,
+    title and summary under its ID, in a mapping nobody can change."""
+    rows = [(r.id, r.group, f"title {i}", f"summary {i}.") for i, r in enumerate(RULES.values())]
+    table = _table(*rows)
+    assert [(r.id, r.group, r.title, r.summary) for r in table.values()] == rows
+    assert all(rid is row.id for rid, row in table.items())
+    with pytest.raises(TypeError):
+        table[RuleId.INPUT_TIMERS] = table[RuleId.INPUT_MALFORMED]  # type: ignore[index]
+
+
+def test_table_refuses_a_repeated_row_though_no_id_is_missing() -> None:
+    """One row per ID, no more: a row given twice fails at definition."""
+    rows = [(r.id, r.group, r.title, r.summary) for r in RULES.values()]
+    with pytest.raises(AssertionError, match=r"out of step with RuleId: \[\]$"):
+        _table(*rows, rows[0])
 
 
 @pytest.mark.parametrize("rule_id", ["nope", "", 7])

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from attrs import evolve
 
 from premier_policy import TRANSITIONS, PolicyError, RuleId, Transition, TransitionTable
-from premier_policy._states import KINDS, STATES, Kind, State, mermaid_diagram
+from premier_policy._states import KINDS, STATES, WORKING, Kind, State, mermaid_diagram
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "incidents.md"
 
@@ -107,39 +108,91 @@ def _rows(**changes: Transition) -> tuple[Transition, ...]:
     return tuple(changes.get(row.kind, row) for row in TRANSITIONS.rows)
 
 
+def refused(rows: tuple[Transition, ...], **table: Any) -> tuple[str | None, str]:
+    """The field and detail of the error defining a table from ``rows`` raises."""
+    with pytest.raises(PolicyError) as info:
+        TransitionTable(rows=rows, **table)
+    return info.value.field, info.value.detail
+
+
 def test_table_refuses_a_missing_or_repeated_kind() -> None:
-    """One row per kind: a missing or doubled kind fails at definition."""
-    with pytest.raises(PolicyError, match="one row per kind") as info:
-        TransitionTable(rows=TRANSITIONS.rows[:-1])
-    assert info.value.field == "transitions"
+    """One row per kind: a missing or doubled kind fails at definition, listing the kinds
+    expected and given."""
+    assert refused(TRANSITIONS.rows[:-1]) == (
+        "transitions",
+        f"expected one row per kind {KINDS}, got {KINDS[:-1]}",
+    )
     with pytest.raises(PolicyError, match="one row per kind"):
         TransitionTable(rows=(*TRANSITIONS.rows, TRANSITIONS.rows[0]))
 
 
 def test_table_refuses_unknown_states_and_leaving_the_final_state() -> None:
-    """Rows name known states, and none leaves invalid (lifecycle.final)."""
-    reopen = row("reopen")
-    with pytest.raises(PolicyError, match="unknown state 'archived'"):
-        TransitionTable(rows=_rows(reopen=evolve(reopen, target="archived")))  # type: ignore[arg-type]
-    with pytest.raises(PolicyError, match="invalid is final"):
-        TransitionTable(rows=_rows(reopen=evolve(reopen, sources=(CL, INV))))
+    """Rows name known states (the first unknown one is named, source or target), and
+    none leaves invalid (lifecycle.final)."""
+    reopen, staff_reply = row("reopen"), row("staff_reply")
+    assert refused(_rows(reopen=evolve(reopen, target="archived"))) == (  # type: ignore[arg-type]
+        "transitions",
+        "reopen: unknown state 'archived'",
+    )
+    limbo = evolve(staff_reply, sources=("limbo", "archived"))  # type: ignore[arg-type]
+    assert refused(_rows(staff_reply=limbo)) == (
+        "transitions",
+        "staff_reply: unknown state 'limbo'",
+    )
+    assert refused(_rows(reopen=evolve(reopen, sources=(CL, INV)))) == (
+        "transitions",
+        "reopen: invalid is final and cannot be left",
+    )
 
 
 def test_table_needs_one_creating_row_with_a_target() -> None:
     """Exactly one row creates incidents, and it names their first state."""
-    opening = row("open")
-    with pytest.raises(PolicyError, match="one creating row"):
-        TransitionTable(rows=_rows(open=evolve(opening, target=None)))
-    close = row("close")
-    with pytest.raises(PolicyError, match="one creating row"):
-        TransitionTable(rows=_rows(close=evolve(close, sources=())))
+    expected = ("transitions", "expected exactly one creating row (no sources) with a target")
+    assert refused(_rows(open=evolve(row("open"), target=None))) == expected
+    assert refused(_rows(close=evolve(row("close"), sources=()))) == expected
 
 
 def test_table_refuses_unreachable_states() -> None:
     """Every state is reachable from opening: without resolve, nothing reaches resolved."""
-    resolve = row("resolve")
-    with pytest.raises(PolicyError, match="unreachable states: resolved, closed"):
-        TransitionTable(rows=_rows(resolve=evolve(resolve, target=None)))
+    assert refused(_rows(resolve=evolve(row("resolve"), target=None))) == (
+        "transitions",
+        "unreachable states: resolved, closed",
+    )
+
+
+def test_a_table_defined_now_moves_as_its_rows_say() -> None:
+    """A table defined at test time (not only at import) starts in waiting_on_staff and
+    answers every (kind, state): where RULES.md says it leads, lifecycle.final in
+    invalid, and elsewhere the rule its row refuses with."""
+    table = TransitionTable(rows=TRANSITIONS.rows)
+    assert table.initial == W
+    for kind in KINDS:
+        for state in STATES:
+            if (kind, state) in ALLOWED:
+                assert table.move(kind, state) == ALLOWED[kind, state], (kind, state)
+            elif state == INV:
+                assert table.move(kind, state) is RuleId.LIFECYCLE_FINAL, kind
+            else:
+                assert table.move(kind, state) is row(kind).refused, (kind, state)
+    assert table.move("customer_reply", CL) is RuleId.LIFECYCLE_CUSTOMER_REPLY
+    assert table.move("reopen", W) is RuleId.LIFECYCLE_INVALID_TRANSITION
+
+
+def test_the_final_state_and_its_rule_are_the_tables_own() -> None:
+    """With closed as the final state, nothing may leave closed, every kind there is
+    refused with the table's final rule, and invalid is an ordinary state."""
+    assert refused(TRANSITIONS.rows, final=CL) == (
+        "transitions",
+        "reopen: closed is final and cannot be left",
+    )
+    rows = _rows(
+        reopen=evolve(row("reopen"), sources=(RES,)),
+        invalidate=evolve(row("invalidate"), sources=WORKING),
+    )
+    table = TransitionTable(rows=rows, final=CL, final_rule=RuleId.LIFECYCLE_AUTO_CLOSE)
+    assert {table.move(kind, CL) for kind in KINDS} == {RuleId.LIFECYCLE_AUTO_CLOSE}
+    assert table.move("staff_reply", INV) is RuleId.LIFECYCLE_INVALID_TRANSITION
+    assert table.move("invalidate", RES) == INV
 
 
 def test_diagram_draws_every_move_of_the_table() -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import pendulum
 import pytest
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,13 +23,18 @@ from premier_policy import (
     event_from_dict,
     event_to_dict,
 )
+from premier_policy._events import Area, InvalidReason
+from premier_policy._money import Money
 from premier_policy._notifications import Notification
 from premier_policy._wire import (
+    _CONVERTER,
     EVENT_TYPES,
     LotOut,
     Outcome,
     ResultOut,
+    _converter,
     _kind,
+    _Overrides,
     outcome_dict,
     read_scenario,
     structure_policy,
@@ -287,7 +294,6 @@ def test_outcome_writes_instants_in_the_policy_zone_and_money_as_text() -> None:
 
 def test_views_fill_fields_by_name_and_path() -> None:
     """A view takes each field from the value of the same name, or its dotted path."""
-    from premier_policy._money import Money
 
     class Source:
         id, product, credits, remaining = "p1", "bundle-3", 3, 2
@@ -362,3 +368,90 @@ def test_events_near_the_ends_of_time_are_refused_naming_rule_input_malformed(at
     assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, "at")
     for ok in ("9999-12-31T09:59:59.999999Z", "0001-01-01T12:00:00Z"):
         assert event_from_dict(raw | {"at": ok}).at == datetime.fromisoformat(ok)
+
+
+# --- the converter, built at test time: its hooks are configured at import otherwise ----
+
+
+@given(events(max_size=12))
+def test_a_converter_built_now_reads_and_writes_events_as_the_module_one(
+    sequence: list[Event],
+) -> None:
+    """A converter from _converter() structures every event type to the value the wire
+    reads, and unstructures it to the body the wire writes."""
+    converter = _converter()
+    for event in sequence:
+        wired = event_to_dict(event)
+        body = {key: value for key, value in wired.items() if key != "type"}
+        assert converter.structure(body, type(event)) == event_from_dict(wired)
+        assert converter.unstructure(event, type(event)) == body
+
+
+def test_a_converter_built_now_reads_policy_overrides_as_the_module_one() -> None:
+    """Every policy override structures alike through a fresh converter and the module's."""
+    raw = {
+        "timezone": "America/New_York",
+        "hours": {"sat": [["10:00", "12:00"]]},
+        "closures": ["2026-12-26"],
+        "response_target_minutes": 60,
+        "products": {"solo": {"credits": 1, "price": "80.00"}},
+        "currency": "EUR",
+    }
+    assert _converter().structure(raw, _Overrides) == _CONVERTER.structure(raw, _Overrides)
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [(7, str), ("7", int), (1.5, int), ("no", bool), (1, bool), ("billing", Area),
+     ("bored", InvalidReason)],
+)  # fmt: skip
+def test_the_converter_passes_strings_numbers_booleans_and_literals_as_given(
+    value: object, kind: Any
+) -> None:
+    """No coercion (``str(7)``, ``int("7")``, ``bool("no")``) and no literal check of its
+    own: the value itself reaches the validators, which name the rule and field."""
+    assert _converter().structure(value, kind) is value
+
+
+def test_the_converter_reads_instants_in_utc_within_the_writable_years() -> None:
+    """input.aware-only: an instant is read as the same instant in UTC; one too close to
+    the year 9999 for every zone to write is input.malformed naming ``at``."""
+    read = _converter().structure("2026-11-27T10:00:00+01:00", datetime)
+    assert read == pendulum.datetime(2026, 11, 27, 9)
+    assert read.tzinfo is pendulum.UTC
+    with pytest.raises(PolicyError) as info:
+        _converter().structure("9999-12-31T23:59:59+00:00", datetime)
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, "at")
+
+
+@pytest.mark.parametrize(
+    ("raw", "cls", "extra"),
+    [({**PURCHASE, "cuont": 3}, Purchase, "cuont"), ({"allowance": 5}, _Overrides, "allowance")],
+)
+def test_the_converter_refuses_unknown_fields(
+    raw: dict[str, object], cls: type, extra: str
+) -> None:
+    """input.malformed: a misspelt field is refused, never ignored (it would otherwise
+    buy one credit instead of three)."""
+    body = {key: value for key, value in raw.items() if key != "type"}
+    with pytest.raises(ClassValidationError) as info:
+        _converter().structure(body, cls)
+    (error,) = info.value.exceptions
+    assert isinstance(error, ForbiddenExtraKeysError)
+    assert error.extra_fields == {extra}
+
+
+def test_the_converter_writes_json_ready_values() -> None:
+    """Instants as ISO text with their offset, money and decimals as plain two-place
+    text, rule IDs as plain strings, tuples (of one type or mixed) as lists."""
+    converter = _converter()
+    paris_winter = timezone(timedelta(hours=1))
+    assert converter.unstructure(datetime(2026, 11, 27, 10, tzinfo=paris_winter)) == (
+        "2026-11-27T10:00:00+01:00"
+    )
+    assert converter.unstructure(Money("225", "EUR")) == "225.00"
+    assert converter.unstructure(Decimal("1E+2")) == "100"
+    rule = converter.unstructure(RuleId.CREDITS_NO_REFUNDS)
+    assert (type(rule), rule) == (str, RuleId.CREDITS_NO_REFUNDS.value)
+    assert converter.unstructure(("p1", "p2"), tuple[str, ...]) == ["p1", "p2"]
+    assert converter.unstructure((1, "a"), tuple[int, str]) == [1, "a"]
