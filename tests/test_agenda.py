@@ -85,12 +85,15 @@ def test_equal_hashes_share_a_bucket() -> None:
     agenda = agenda.set(a, 1, due=T0.add(hours=3), order=0)
     agenda = agenda.set(b, 2, due=T0.add(hours=1), order=1)
     agenda = agenda.set(c, 3, due=None, order=2)
+    assert len(agenda) == 3  # c joined the bucket
     agenda = agenda.set(a, 4, due=T0, order=9)
     assert dict(agenda) == {a: 4, b: 2, c: 3}
+    assert len(agenda) == 3  # a was replaced in it
     assert agenda.first == (T0, 0, a)
     assert Clash("d") not in agenda
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError) as info:
         agenda[Clash("d")]
+    assert info.value.args == (Clash("d"),)
 
 
 def test_keys_sharing_a_long_hash_prefix_split_deeper() -> None:
@@ -111,6 +114,7 @@ def test_lookups_that_miss() -> None:
             each["y"]
         assert "y" not in each
         assert each.get("y") is None
+        assert each.get("y", 0) == 0
     unhashable: object = []
     assert unhashable not in agenda
     assert agenda.first is None
@@ -138,3 +142,14 @@ def test_lookups_by_slot() -> None:
     assert agenda[1] == "one"
     agenda = agenda.set(33, "thirty-three", due=None, order=1)
     assert (agenda[1], agenda[33], 65 in agenda) == ("one", "thirty-three", False)
+
+
+def test_a_moved_earliest_timer_hands_over_to_the_next_slot() -> None:
+    """Ints hash to themselves: keys 1, 2, 3 sit in the root's slots 1, 2, 3. When key 1's
+    timer moves past the others, the root's earliest is rescanned and is key 2's, the
+    slot right after the one replaced."""
+    agenda = Agenda[int, str]()
+    for key in (1, 2, 3):
+        agenda = agenda.set(key, "open", due=T0.add(hours=key), order=key)
+    agenda = agenda.set(1, "later", due=T0.add(hours=9), order=4)
+    assert agenda.first == (T0.add(hours=2), 2, 2)

@@ -153,13 +153,15 @@ def test_trace_keeps_every_step() -> None:
     assert [m.index for m in done.moments] == [0, 1, 2]
     assert done.moments[1].event is None
     assert isinstance(done.moments[1].result, Refusal)
+    assert done.moments[1].notifications == ()
     assert done.moments[2].result is ACCEPTED
     assert list(done.moments[2].world.incidents) == ["i1"]
     assert [n.kind for n in done.closing] == ["response_overdue"]
     assert done.world.at == done.as_of
     with pytest.raises(ScenarioError):
         trace({"until": "2026-11-23T09:30:00+01:00", "events": [BUY, OPEN]})
-    assert trace({"events": []}).as_of is None
+    empty = trace({"events": []})
+    assert (empty.moments, empty.closing, empty.as_of) == ((), (), None)
 
 
 def test_replay_and_trace_agree() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -18,12 +20,14 @@ from premier_policy import (
     Policy,
     PolicyError,
     Purchase,
+    Resolve,
     RuleId,
     ScenarioError,
     event_from_dict,
     event_to_dict,
 )
 from premier_policy._events import Area, InvalidReason
+from premier_policy._instants import zone
 from premier_policy._money import Money
 from premier_policy._notifications import Notification
 from premier_policy._wire import (
@@ -33,6 +37,8 @@ from premier_policy._wire import (
     Outcome,
     ResultOut,
     _converter,
+    _explain,
+    _Instants,
     _kind,
     _Overrides,
     outcome_dict,
@@ -455,3 +461,184 @@ def test_the_converter_writes_json_ready_values() -> None:
     assert (type(rule), rule) == (str, RuleId.CREDITS_NO_REFUNDS.value)
     assert converter.unstructure(("p1", "p2"), tuple[str, ...]) == ["p1", "p2"]
     assert converter.unstructure((1, "a"), tuple[int, str]) == [1, "a"]
+
+
+# --- the messages: documented behaviour (docs/errors.md), each naming its field ---------
+
+#: The scenario format's event types, in the order an error lists them.
+TYPES = (
+    "purchase, refund_request, open, staff_reply, customer_reply, log_time, extend, "
+    "resolve, close, reopen, invalidate"
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [("7", "a string"), ("", "a string"), (7, "a number"), (1.5, "a number"),
+     (True, "a boolean"), (False, "a boolean"), (None, "null"), ([], "a list"),
+     ({}, "an object")],
+)  # fmt: skip
+def test_each_json_kind_has_its_own_name(value: object, name: str) -> None:
+    """Messages name the JSON kind a value has; a boolean is not a number."""
+    assert _kind(value) == name
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (5, "input.malformed: event: an event is an object, got a number"),
+        ({"at": AT}, f"input.malformed: type: missing; expected one of {TYPES}"),
+        (
+            {"at": AT, "type": None},
+            f"input.malformed: type: unknown event type None; expected one of {TYPES}",
+        ),
+        (
+            # Unhashable: it cannot be looked up in the table, and is still named.
+            {"at": AT, "type": ["purchase"]},
+            f"input.malformed: type: unknown event type ['purchase']; expected one of {TYPES}",
+        ),
+        ({**PURCHASE, "at": 1.7e9}, "input.malformed: at: expected an ISO 8601 string, got float"),
+        (
+            {**PURCHASE, "at": "9999-12-31T23:59:59+00:00"},
+            "input.malformed: at: 9999-12-31T23:59:59+00:00 is too close to the ends of the "
+            "years 1 to 9999 to be written in every time zone",
+        ),
+    ],
+)
+def test_malformed_events_say_what_is_wrong(raw: object, message: str) -> None:
+    """input.malformed: the message names the field and what was found there."""
+    with pytest.raises(PolicyError) as info:
+        event_from_dict(raw)
+    assert str(info.value) == message
+
+
+def test_an_instant_that_overflows_utc_is_named_as_such() -> None:
+    """An offset that takes the instant before the year 1 in UTC is refused naming ``at``
+    and saying so, not failing on the way."""
+    with pytest.raises(PolicyError) as info:
+        event_from_dict({"type": "resolve", "at": "0001-01-01T00:00:00+01:00", "incident": "i"})
+    assert (info.value.field, info.value.detail) == (
+        "at",
+        "0001-01-01T00:00:00+01:00 is out of range in UTC",
+    )
+
+
+def test_event_to_dict_names_what_it_got() -> None:
+    """input.malformed: a non-event is named by its type."""
+    with pytest.raises(PolicyError) as info:
+        event_to_dict("resolve")  # type: ignore[arg-type]
+    assert str(info.value) == "input.malformed: event: expected an event, got str"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ([], "input.malformed: policy: expected an object, got a list"),
+        ({"openings": []}, "hours.closures: openings: expected an object, got a list"),
+        (
+            {"openings": {"2026-12-05": "9-12"}},
+            "hours.closures: openings.2026-12-05: expected a list of spans, got '9-12'",
+        ),
+        (
+            {"openings": {"someday": [["09:00", "12:00"]]}},
+            "hours.closures: openings.someday: expected a date 'YYYY-MM-DD', got 'someday'",
+        ),
+        ({"products": []}, "credits.catalog: products: expected an object, got a list"),
+        (
+            {"products": {"solo": 5}},
+            "credits.catalog: products.solo: expected an object with credits and price, "
+            "got a number",
+        ),
+    ],
+)
+def test_invalid_policies_say_what_is_wrong(raw: object, message: str) -> None:
+    """hours.closures, credits.catalog, input.malformed: the rule, the field, the reason."""
+    with pytest.raises(PolicyError) as info:
+        structure_policy(raw)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ([], "scenario: a scenario is an object with an events list, got a list"),
+        ({}, "events: missing"),
+        ({"events": {}}, "events: expected a list, got an object"),
+        ({"events": None}, "events: expected a list, got null"),
+    ],
+)
+def test_not_a_scenario_says_what_is_wrong(raw: object, message: str) -> None:
+    """A document error says whether ``events`` is missing or of another kind."""
+    with pytest.raises(ScenarioError) as info:
+        read_scenario(raw)
+    assert str(info.value) == message
+
+
+def test_an_unexpected_error_of_a_hook_is_malformed_input_at_its_field() -> None:
+    """Whatever a structure hook raises is input.malformed, with its own words, at the
+    field it was reading."""
+
+    def refuse(value: object, _: object) -> object:
+        raise ValueError("no such day")
+
+    converter = _converter()
+    converter.register_structure_hook(datetime, refuse)
+    with pytest.raises(ClassValidationError) as info:
+        converter.structure({"at": AT, "incident": "i1"}, Resolve)
+    error = _explain(info.value, None)
+    assert (error.rule, error.field, error.detail) == (RuleId.INPUT_MALFORMED, "at", "no such day")
+
+
+def test_a_validator_error_sits_under_the_path_so_far() -> None:
+    """A validator names its own field; the explanation puts it under the path given."""
+    found = PolicyError("expected at least 1", rule=RuleId.CREDITS_CATALOG, field="credits")
+    error = _explain(found, "products.solo")
+    assert (error.rule, error.field) == (RuleId.CREDITS_CATALOG, "products.solo.credits")
+    assert error.detail == "expected at least 1"
+
+
+# --- instants written: built now (the module's are cached per zone) --------------------
+
+
+def test_instants_are_written_in_the_zone_they_were_made_for() -> None:
+    """UTC instants and instants at another offset, in the zone's summer and winter."""
+    iso = _Instants(zone("Europe/Paris"))
+    assert iso(pendulum.datetime(2026, 7, 1, 8)) == "2026-07-01T10:00:00+02:00"
+    new_york = datetime(2026, 12, 1, 8, tzinfo=timezone(timedelta(hours=-5)))
+    assert iso(new_york) == "2026-12-01T14:00:00+01:00"
+    assert iso(new_york) == "2026-12-01T14:00:00+01:00"  # from the memo
+    iso.clear()
+    assert (iso.texts, iso.held) == ({}, [])
+    assert iso(new_york) == "2026-12-01T14:00:00+01:00"
+
+
+def test_an_instant_freed_mid_outcome_lends_its_text_to_no_other() -> None:
+    """The memo is by identity and holds each instant: a later instant made at a freed
+    one's address (CPython reuses it at once) is still written as itself."""
+    iso = _Instants(zone("UTC"))
+    texts = [iso(datetime(2026, 1, 1, hour, tzinfo=UTC)) for hour in range(24)]
+    assert texts == [f"2026-01-01T{hour:02d}:00:00+00:00" for hour in range(24)]
+
+
+@pytest.fixture
+def host_in_kolkata(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The host's own zone is Asia/Kolkata (+05:30) for one test."""
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("host_in_kolkata")
+def test_the_hosts_time_zone_never_leaks_in() -> None:
+    """Instants are read in UTC and written in the policy zone whatever zone the host
+    keeps (the fixture's is in force: a naive reading would be +05:30)."""
+    assert datetime(2026, 1, 1, tzinfo=UTC).astimezone().utcoffset() == timedelta(hours=5.5)
+    read = event_from_dict({"type": "resolve", "at": AT, "incident": "i1"}).at
+    assert (read.hour, read.minute, read.utcoffset()) == (9, 0, timedelta(0))
+    iso = _Instants(zone("Europe/Paris"))
+    assert iso(pendulum.datetime(2026, 7, 1, 8)) == "2026-07-01T10:00:00+02:00"
+    assert iso(datetime(2026, 12, 1, 8, tzinfo=timezone(timedelta(hours=-5)))) == (
+        "2026-12-01T14:00:00+01:00"
+    )

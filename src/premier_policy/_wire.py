@@ -31,7 +31,6 @@ from cattrs.errors import (
     AttributeValidationNote,
     ClassValidationError,
     ForbiddenExtraKeysError,
-    IterableValidationNote,
 )
 
 from premier_policy._account import Account
@@ -188,20 +187,21 @@ def _joined(*parts: str | None) -> str | None:
     return ".".join(part for part in parts if part) or None
 
 
+def _attributes(error: BaseException) -> list[str]:
+    """The attributes cattrs noted ``error`` arose in (none for a class's own error)."""
+    notes = getattr(error, "__notes__", ())
+    return [note.name for note in notes if isinstance(note, AttributeValidationNote)]
+
+
 def _explain(error: BaseException, where: str | None) -> PolicyError:
     """The first problem cattrs found, as one :class:`PolicyError` naming its field path."""
     while isinstance(error, ClassValidationError | ExceptionGroup):
         error = error.exceptions[0]
-        for note in getattr(error, "__notes__", ()):
-            if isinstance(note, AttributeValidationNote):
-                where = _joined(where, note.name)
-            elif isinstance(note, IterableValidationNote):  # pragma: no cover - defensive
-                where = _joined(where, str(note.index))
-    notes = [n for n in getattr(error, "__notes__", ()) if isinstance(n, AttributeValidationNote)]
+        where = _joined(where, *_attributes(error))
     if isinstance(error, PolicyError):
         # The validator knows its own field; the path so far knows where it sits.
         inner = error.field or None
-        path = where if notes else _joined(where, inner)
+        path = where if _attributes(error) else _joined(where, inner)
         return PolicyError(error.detail, rule=error.rule, field=path)
     if isinstance(error, ForbiddenExtraKeysError):
         extra = sorted(error.extra_fields)[0]
@@ -210,7 +210,7 @@ def _explain(error: BaseException, where: str | None) -> PolicyError:
         )
     if isinstance(error, KeyError):
         return PolicyError("missing", rule=RuleId.INPUT_MALFORMED, field=where)
-    return PolicyError(str(error), rule=RuleId.INPUT_MALFORMED, field=where)  # pragma: no cover
+    return PolicyError(str(error), rule=RuleId.INPUT_MALFORMED, field=where)
 
 
 def event_from_dict(raw: object) -> Event:
@@ -259,7 +259,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
             rule=RuleId.INPUT_MALFORMED,
             field="event",
         )
-    body: dict[str, Any] = _CONVERTER.unstructure(event, type(event))
+    body: dict[str, Any] = _CONVERTER.unstructure(event)
     return {"type": name, **body}
 
 
@@ -314,10 +314,10 @@ def _calendar(doc: _Overrides) -> Calendar:
     if doc.openings is not None:
         for day, value in _mapping(doc.openings, "openings", RuleId.HOURS_CLOSURES).items():
             where = f"openings.{day}"
+            found = spans(value, rule=RuleId.HOURS_CLOSURES, field=where)
             try:
-                found = spans(value, rule=RuleId.HOURS_CLOSURES, field=where)
                 extra.extend(Opening(day, span) for span in found)
-            except PolicyError as error:
+            except PolicyError as error:  # the day, or a span on it, names its own field
                 raise PolicyError(error.detail, rule=error.rule, field=where) from None
     return Calendar(
         timezone=doc.timezone if doc.timezone is not None else Calendar().timezone,
@@ -425,8 +425,8 @@ def read_scenario(document: object) -> Scenario:
         try:
             # Read in the policy zone, where the outcome writes it: an instant past the
             # year 9999 there (9999-12-31T23:00Z in Paris) is refused, not overflowed.
-            until = policy.utc(parse_instant(until, policy.tz, field="until"), field="until")
-        except PolicyError as error:
+            until = policy.utc(parse_instant(until, policy.tz))
+        except PolicyError as error:  # named "until" here, whatever the parts call it
             raise ScenarioError(error.detail, rule=error.rule, field="until") from None
     return Scenario(policy=policy, until=until, events=tuple(events))
 
