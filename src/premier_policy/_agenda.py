@@ -143,20 +143,22 @@ class DraftAgenda(Entries[K, V], Generic[K, V]):
     ('i2', 'i1', ['i1', 'i2'])
     """
 
-    __slots__ = ("_dues", "_heap", "_values")
+    __slots__ = ("_dues", "_heap", "_orders", "_values")
 
     def __init__(self) -> None:
         self._values: dict[K, V] = {}
-        self._dues: dict[K, tuple[pendulum.DateTime | None, int]] = {}
+        # Two flat maps rather than one of (due, order) pairs: a pair per entry would be
+        # one more long-lived object per entity for the garbage collector to trace.
+        self._dues: dict[K, pendulum.DateTime | None] = {}
+        self._orders: dict[K, int] = {}
         self._heap: list[tuple[pendulum.DateTime, int, K]] = []
 
     def set(self, key: K, value: V, *, due: pendulum.DateTime | None, order: int) -> Self:
-        old = self._dues.get(key)
-        if old is not None:
-            order = old[1]
+        order = self._orders.setdefault(key, order)
         self._values[key] = value
-        if old is None or old[0] != due:
-            self._dues[key] = (due, order)
+        dues = self._dues
+        if key not in dues or dues[key] != due:
+            dues[key] = due
             if due is not None:
                 heapq.heappush(self._heap, (due, order, key))
         return self
@@ -166,7 +168,7 @@ class DraftAgenda(Entries[K, V], Generic[K, V]):
         heap, dues = self._heap, self._dues
         while heap:
             entry = heap[0]
-            if dues[entry[2]][0] == entry[0]:
+            if dues[entry[2]] == entry[0]:
                 return entry
             heapq.heappop(heap)  # stale: the key's timer has moved since
         return None

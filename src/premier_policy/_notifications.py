@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Literal, get_args
+from typing import Literal, get_args, overload
 
 import pendulum
 from attrs import frozen
 
-__all__ = ["AUDIENCES", "Audience", "Notification", "NotificationKind", "notify"]
+__all__ = [
+    "AUDIENCES",
+    "Audience",
+    "Notification",
+    "NotificationKind",
+    "NotificationLog",
+    "notify",
+]
 
 Audience = Literal["customer", "staff"]
 NotificationKind = Literal[
@@ -99,3 +106,66 @@ def notify(
     if len(audiences) == 1:
         return (_made(at, kind, audiences[0], customer, incident),)
     return tuple([_made(at, kind, to, customer, incident) for to in audiences])
+
+
+class NotificationLog(Sequence[Notification]):
+    """Notifications in emission order, kept as five parallel lists.
+
+    The replay engine logs every notification of a replay, hundreds of thousands in a
+    long one. As :class:`Notification` objects they were the most numerous objects the
+    garbage collector traced on each of its passes, so the cost per event grew with the
+    length of the replay; as lists of shared instants and strings they add none.
+    Reading an item builds its :class:`Notification`.
+
+    >>> at = pendulum.datetime(2026, 11, 27, 10, tz="UTC")
+    >>> log = NotificationLog()
+    >>> log.extend(notify("incident_opened", at, "acme", "i1"))
+    >>> len(log), log[-1].to, [n.kind for n in log[:1]]
+    (2, 'staff', ['incident_opened'])
+    >>> log.truncate(1)
+    >>> list(log) == [notify("incident_opened", at, "acme", "i1")[0]]
+    True
+    """
+
+    __slots__ = ("at", "customer", "incident", "kind", "to")
+
+    def __init__(self) -> None:
+        self.at: list[pendulum.DateTime] = []
+        self.kind: list[NotificationKind] = []
+        self.to: list[Audience] = []
+        self.customer: list[str] = []
+        self.incident: list[str | None] = []
+
+    def extend(self, batch: Iterable[Notification]) -> None:
+        """Append ``batch``, in order."""
+        for each in batch:
+            self.at.append(each.at)
+            self.kind.append(each.kind)
+            self.to.append(each.to)
+            self.customer.append(each.customer)
+            self.incident.append(each.incident)
+
+    def truncate(self, size: int) -> None:
+        """Keep the first ``size`` notifications only (undoing what came after)."""
+        for column in (self.at, self.kind, self.to, self.customer, self.incident):
+            del column[size:]
+
+    def __len__(self) -> int:
+        return len(self.at)
+
+    @overload
+    def __getitem__(self, index: int) -> Notification: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Notification]: ...
+
+    def __getitem__(self, index: int | slice) -> Notification | Sequence[Notification]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        return _made(
+            self.at[index], self.kind[index], self.to[index], self.customer[index],
+            self.incident[index],
+        )  # fmt: skip
+
+    def __iter__(self) -> Iterator[Notification]:
+        return map(_made, self.at, self.kind, self.to, self.customer, self.incident)

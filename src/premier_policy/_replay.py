@@ -179,7 +179,7 @@ def replay(scenario: object) -> dict[str, Any]:
         results=_Results(results),
         customers={name: customer_out(acct, as_of) for name, acct in fold.accounts.items()},
         incidents=dict(fold.incidents),
-        notifications=tuple(fold.notifications),
+        notifications=fold.notifications,
         next_event_at=fold.next_event_at,
     )
     return outcome_dict(outcome, doc.policy)

@@ -54,7 +54,7 @@ from premier_policy._events import (
 from premier_policy._incident import Incident
 from premier_policy._instants import parse_instant, zone
 from premier_policy._money import Money
-from premier_policy._notifications import Notification
+from premier_policy._notifications import Notification, NotificationLog
 from premier_policy._openings import Opening
 from premier_policy._policy import Policy
 from premier_policy._rules import RuleId
@@ -525,7 +525,8 @@ class Outcome:
     results: Sequence[ResultOut]
     customers: dict[str, CustomerOut]
     incidents: dict[str, Incident]
-    notifications: tuple[Notification, ...]
+    #: A tuple, or the replay engine's log (written without a Notification per item).
+    notifications: tuple[Notification, ...] | NotificationLog
     next_event_at: pendulum.DateTime | None
 
 
@@ -591,6 +592,17 @@ def _outcome_converter(tz_name: str) -> tuple[cattrs.Converter, _Instants]:
     converter.register_unstructure_hook(
         Incident, cattrs.gen.make_dict_unstructure_fn(IncidentOut, converter)
     )
+
+    def log_out(log: NotificationLog) -> list[dict[str, Any]]:
+        # The shape cattrs gives a Notification (a test holds the two equal).
+        return [
+            {"at": iso(at), "kind": kind, "to": to, "customer": customer, "incident": incident}
+            for at, kind, to, customer, incident in zip(
+                log.at, log.kind, log.to, log.customer, log.incident, strict=True
+            )
+        ]
+
+    converter.register_unstructure_hook(NotificationLog, log_out)
     return converter, iso
 
 

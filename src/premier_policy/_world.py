@@ -28,8 +28,8 @@ the very same rules over mutable working copies it never hands out.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any, Final, TypeVar
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Final, Protocol, TypeVar
 
 import pendulum
 from attrs import Attribute, field, frozen
@@ -53,7 +53,7 @@ from premier_policy._events import (
 )
 from premier_policy._incident import Incident
 from premier_policy._lifecycle import Step, advance, apply, open_incident
-from premier_policy._notifications import Notification
+from premier_policy._notifications import Notification, NotificationLog
 from premier_policy._policy import Policy
 from premier_policy._refusal import Refusal
 from premier_policy._rules import RuleId
@@ -115,6 +115,12 @@ _MALFORMED = frozenset({RuleId.INPUT_MALFORMED, RuleId.INPUT_AWARE_ONLY})
 # --- the rules of time order, written once for both kinds of store ----------------------
 
 
+class _Sink(Protocol):
+    """Where the rules of time order put notifications: a list, or the engine's log."""
+
+    def extend(self, batch: Iterable[Notification], /) -> None: ...
+
+
 #: Undo records of fired timers: (an account's?, key, value before, its due, its order).
 _Undo = list[tuple[bool, str, Any, pendulum.DateTime, int]]
 
@@ -124,7 +130,7 @@ def _fire(
     accounts: A,
     incidents: I,
     until: pendulum.DateTime,
-    sink: list[Notification],
+    sink: _Sink,
     undo: _Undo | None = None,
     *,
     inclusive: bool,
@@ -203,7 +209,7 @@ def _step(
     purchases: P,
     event: Event,
     at: pendulum.DateTime,
-    sink: list[Notification],
+    sink: _Sink,
     undo: _Undo | None = None,
 ) -> tuple[A, I, P, Accepted | Refusal]:
     """Fire the timers due before ``event`` (at ``at``, UTC), then judge it and, if
@@ -470,7 +476,7 @@ class Fold:
         self.incidents: DraftAgenda[str, Incident] = DraftAgenda()
         self.purchases: DraftAgenda[str, str] = DraftAgenda()
         self.at: pendulum.DateTime | None = None
-        self.notifications: list[Notification] = []
+        self.notifications = NotificationLog()
 
     @property
     def next_event_at(self) -> pendulum.DateTime | None:
@@ -504,7 +510,7 @@ class Fold:
             for is_account, key, before, due, order in reversed(undo):
                 store: DraftAgenda[str, Any] = self.accounts if is_account else self.incidents
                 store.set(key, before, due=due, order=order)
-            del self.notifications[mark:]
+            self.notifications.truncate(mark)
             return result
         self.at = at
         return result
