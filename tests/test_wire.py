@@ -517,7 +517,8 @@ def test_an_instant_that_overflows_utc_is_named_as_such() -> None:
     and saying so, not failing on the way."""
     with pytest.raises(PolicyError) as info:
         event_from_dict({"type": "resolve", "at": "0001-01-01T00:00:00+01:00", "incident": "i"})
-    assert (info.value.field, info.value.detail) == (
+    assert (info.value.rule, info.value.field, info.value.detail) == (
+        RuleId.INPUT_MALFORMED,
         "at",
         "0001-01-01T00:00:00+01:00 is out of range in UTC",
     )

@@ -72,8 +72,12 @@ def instant(value: object, tz: pendulum.Timezone, *, field: str = "at") -> pendu
     try:
         local = value.astimezone(tz)
     except OverflowError:
+        # Only input can be this far out (every instant the rules make is checked), and
+        # a caller reading the error deserves the rule as much as replay's refusal does.
         raise PolicyError(
-            f"{value.isoformat()} is out of range in {tz.name}", field=field
+            f"{value.isoformat()} is out of range in {tz.name}",
+            rule=RuleId.INPUT_MALFORMED,
+            field=field,
         ) from None
     return pendulum.DateTime(
         local.year,
