@@ -147,8 +147,9 @@ def test_wrong_event_types_are_misuse() -> None:
         Account("acme").purchase(POLICY, wrong)
     assert info.value.field == "event"
     wrong = Purchase(at=at, customer="acme", id="p1", product="single")
-    with pytest.raises(PolicyError):
+    with pytest.raises(PolicyError) as refund:
         Account("acme").refund(POLICY, wrong)
+    assert str(refund.value) == "event: expected RefundRequest, got Purchase"
 
 
 # --- consume -----------------------------------------------------------------------

@@ -113,6 +113,7 @@ def test_bad_values_are_refused() -> None:
         with pytest.raises(PolicyError) as bad:
             Allowance(minutes=240).log(minutes, warning_minutes=WARN)  # type: ignore[arg-type]
         assert (bad.value.rule, bad.value.field) == (RuleId.INPUT_MALFORMED, "minutes")
+        assert bad.value.detail == f"expected a whole number of at least 1, got {minutes!r}"
 
 
 @given(

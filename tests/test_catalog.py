@@ -89,6 +89,28 @@ def test_further_ties_prefer_bigger_products_then_name() -> None:
     assert [p.name for p, _ in catalog.quote(4).items] == ["one", "three"]
 
 
+def test_tie_preference_is_by_credits_not_price_nor_smallest_first() -> None:
+    """Among baskets tied on price and items, the most units of the product with the
+    most credits wins: not the dearest product first, nor the smallest first."""
+    # 4 credits in 2 items at 20.00: two+two or one+three; three holds the most credits
+    # (sorting by price alone would fall back to names and pick a-two).
+    flat = Catalog(
+        products=(product("a-two", 2, "10"), product("b-one", 1, "10"), product("c-three", 3, "10"))
+    )
+    assert basket(flat.quote(4)) == {"b-one": 1, "c-three": 1}
+    # 25 credits in 3 items at 250.00: seven+seven+eleven or five+ten+ten; the one with
+    # eleven wins (smallest first would pick the one with five).
+    per_credit = Catalog(
+        products=(
+            product("five", 5, "50"),
+            product("seven", 7, "70"),
+            product("ten", 10, "100"),
+            product("eleven", 11, "110"),
+        )
+    )
+    assert basket(per_credit.quote(25)) == {"seven": 2, "eleven": 1}
+
+
 @pytest.mark.parametrize("credits", [0, -1, 1.0, True, "3", None])
 def test_quote_needs_a_positive_whole_number(credits: Any) -> None:
     """A quote is for at least one whole credit."""
@@ -104,6 +126,14 @@ def test_impossible_quote_is_refused() -> None:
         catalog.quote(4)
     assert info.value.rule is RuleId.CREDITS_CATALOG
     assert basket(catalog.quote(6)) == {"bundle-3": 2}
+    pricier = Catalog(products=(product("bundle-3", 3, "225.00"), product("pack-5", 5, "350")))
+    with pytest.raises(PolicyError) as both:
+        pricier.quote(4)
+    assert (both.value.rule, both.value.field, both.value.detail) == (
+        RuleId.CREDITS_CATALOG,
+        "credits",
+        "no combination of products gives exactly 4 credits (products hold 3, 5)",
+    )
 
 
 def test_unknown_product_is_malformed_input() -> None:
@@ -218,20 +248,57 @@ def test_from_prices_names_the_faulty_field(currency: str, prices: Any, field: s
     assert (info.value.rule, info.value.field) == (RuleId.CREDITS_CATALOG, field)
 
 
+@pytest.mark.parametrize(
+    ("prices", "field", "detail"),
+    [
+        ([("single", 1, "70")], "products", "expected a mapping of product names, got list"),
+        ({"single": (1,)}, "products.single", "expected (credits, price), got (1,)"),
+        (
+            {"single": (1, 70.0)},
+            "products.single.price",
+            "expected a Decimal, an int or a decimal string, got float",
+        ),
+    ],
+)
+def test_from_prices_says_what_is_wrong(prices: Any, field: str, detail: str) -> None:
+    """credits.catalog: a bad prices mapping, entry or price is refused with a sentence
+    saying what was expected and what came, naming its place."""
+    with pytest.raises(PolicyError) as info:
+        Catalog.from_prices("EUR", prices)
+    assert (info.value.rule, info.value.field, info.value.detail) == (
+        RuleId.CREDITS_CATALOG,
+        field,
+        detail,
+    )
+
+
 def test_quote_checks_itself() -> None:
     """A hand-made quote that does not add up is refused, naming what is wrong."""
     single = product("single", 1, "75.00")
     assert items(Quote(items=((single, 2),), credits=2, total=usd("150.00"))) == 2
-    bad: list[tuple[dict[str, Any], str]] = [
-        ({"items": (), "credits": 0, "total": usd("0")}, "items"),
-        ({"items": ((single, 0),), "credits": 0, "total": usd("0")}, "items"),
-        ({"items": ((single, 2),), "credits": 3, "total": usd("150")}, "credits"),
-        ({"items": ((single, 2),), "credits": 2, "total": usd("149.99")}, "total"),
+    listed = "a quote lists at least one product, each at least once"
+    bad: list[tuple[dict[str, Any], str, str]] = [
+        ({"items": (), "credits": 0, "total": usd("0")}, "items", listed),
+        ({"items": ((single, 0),), "credits": 0, "total": usd("0")}, "items", listed),
+        (
+            {"items": ((single, 2),), "credits": 3, "total": usd("150")},
+            "credits",
+            "the items do not add up to the credits",
+        ),
+        (
+            {"items": ((single, 2),), "credits": 2, "total": usd("149.99")},
+            "total",
+            "the items cost 150.00 USD, not 149.99 USD",
+        ),
     ]
-    for fields, field in bad:
+    for fields, field, detail in bad:
         with pytest.raises(PolicyError) as info:
             Quote(**fields)
-        assert (info.value.rule, info.value.field) == (RuleId.CREDITS_CATALOG, field)
+        assert (info.value.rule, info.value.field, info.value.detail) == (
+            RuleId.CREDITS_CATALOG,
+            field,
+            detail,
+        )
 
 
 # --- optimality against brute force -------------------------------------------------

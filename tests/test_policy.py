@@ -8,6 +8,7 @@ import pendulum
 import pytest
 
 from premier_policy import Policy, PolicyError, RuleId
+from premier_policy._policy import _span
 
 
 @pytest.mark.parametrize(
@@ -95,6 +96,11 @@ def test_wall_add_beyond_the_calendar_names_the_field() -> None:
     assert str(info.value) == (
         "resolved_at: 1 year after 9999-06-01 02:00 CEST is after the year 9999"
     )
+    with pytest.raises(PolicyError) as info:
+        policy.wall_add(pendulum.datetime(9999, 6, 1), years=1, days=1)
+    assert (
+        str(info.value) == "at: 1 year and 1 day after 9999-06-01 02:00 CEST is after the year 9999"
+    )
     with pytest.raises(PolicyError, match=r"^at: 2 days before .* is before the year 1$"):
         policy.wall_add(pendulum.datetime(1, 1, 2), days=-2)
     with pytest.raises(PolicyError) as info:
@@ -145,3 +151,11 @@ def test_show_keeps_seconds_and_their_fraction_only_when_set() -> None:
     assert policy.show(base.add(microseconds=500)) == "2027-01-05 19:00:00.0005 CET"
     assert policy.show(base.add(seconds=1, microseconds=120_000)) == "2027-01-05 19:00:01.12 CET"
     assert policy.show(base.add(microseconds=1)) != policy.show(base.add(microseconds=2))
+
+
+def test_span_words_every_count_including_none() -> None:
+    """The spans in wall-clock refusals read as English, down to no time at all."""
+    assert _span(30, 0) == "30 days"
+    assert _span(-1, 1) == "1 year and 1 day"
+    assert _span(0, -2) == "2 years"
+    assert _span(0, 0) == "0 days"

@@ -119,6 +119,16 @@ def test_changes_that_make_an_inconsistent_target_are_refused() -> None:
         with pytest.raises(PolicyError) as info:
             change()
         assert info.value.field == name
+    with pytest.raises(PolicyError) as early:
+        target().drop(DUE.subtract(minutes=1)).breach()
+    assert (early.value.rule, early.value.field, early.value.detail) == (
+        RuleId.RESPONSE_TARGET,
+        "breached",
+        "a target dropped before its due instant cannot be breached",
+    )
+    with pytest.raises(PolicyError) as in_time:
+        met.breach()
+    assert in_time.value.detail == f"breached must be False for a reply at {DUE} due at {DUE}"
     assert target().breach().drop(DUE).dropped_at == DUE  # at the due instant: fine
     assert met.meet(DUE.add(hours=1)).breached  # a second reply, late: breached
 
