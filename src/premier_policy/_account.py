@@ -47,12 +47,12 @@ def _order(lot: Lot) -> tuple[pendulum.DateTime, pendulum.DateTime, str]:
 
 def _when(policy: Policy, t: pendulum.DateTime, ref: pendulum.DateTime) -> str:
     """``t`` for a sentence about ``ref``: only the time when the day and zone are the same."""
-    shown, ref_shown = policy.show(t), policy.show(ref)
-    date, _, clock = shown.partition(" ")
-    ref_date, _, ref_clock = ref_shown.partition(" ")
-    if date == ref_date and clock.split()[-1] == ref_clock.split()[-1]:
-        return "at " + clock.rsplit(" ", 1)[0]
-    return "on " + shown
+    # Policy.show writes "date time zone", three words whatever the precision.
+    date, clock, zone = policy.show(t).split(" ")
+    ref_date, _, ref_zone = policy.show(ref).split(" ")
+    if (date, zone) == (ref_date, ref_zone):
+        return f"at {clock}"
+    return f"on {date} {clock} {zone}"
 
 
 @frozen(kw_only=True)

@@ -111,7 +111,8 @@ class ResponseTarget:
         if _stored(at) and at >= self.started_at and self.dropped_at is None:
             return replaced(self, met_at=at, breached=at > self.due_at)
         _check_stored(at, "met_at")
-        return evolve(self, met_at=at, breached=at > self.due_at)  # to say what is wrong
+        # Too early, or dropped already: the validators say which.
+        return evolve(self, met_at=at)
 
     def breach(self) -> ResponseTarget:
         """The due instant passed with no reply."""
