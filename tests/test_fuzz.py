@@ -500,7 +500,7 @@ def test_public_operations_answer_garbage_with_policy_errors(
     operation(data)
 
 
-# ------------------------------------------------------------------------ known bugs
+# ------------------------------------------------------------------------ fixed bugs
 
 T0 = pendulum.datetime(2026, 1, 1)
 TARGET = pp.ResponseTarget(started_at=T0, due_at=T0.add(hours=2))
@@ -548,7 +548,7 @@ def known(call: Callable[[], object], raises: type[BaseException], where: str) -
         "rule-unknown",
     ],
 )  # fmt: skip
-def test_known_bugs_are_still_there(call: Callable[[], object]) -> None:
+def test_fixed_bugs_stay_fixed(call: Callable[[], object]) -> None:
     """Each reported bug, reproduced: a PolicyError (or a value) is what it gives now.
     A new bug goes here marked xfail(strict=True), and the generic tests step around it
     until it is fixed; none is open today."""
