@@ -438,6 +438,11 @@ def test_naive_instants_are_refused_by_every_operation() -> None:
     with pytest.raises(PolicyError) as info:
         DEFAULT.is_open(date(2026, 11, 27))  # type: ignore[arg-type]
     assert info.value.rule is RuleId.INPUT_AWARE_ONLY
+    with pytest.raises(PolicyError) as info:
+        DEFAULT.add(naive, HOUR)
+    assert str(info.value) == (
+        "input.aware-only: t: naive datetime 2026-11-27T10:00:00; give it a UTC offset or a zone"
+    )
 
 
 def test_durations_must_be_exact() -> None:

@@ -58,6 +58,31 @@ def test_malformed_fields(kind: Any, fields: dict[str, Any], bad_field: str) -> 
     assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, bad_field)
 
 
+@pytest.mark.parametrize(
+    ("kind", "fields", "message"),
+    [
+        (
+            Open,
+            {"customer": "acme", "id": "i1", "area": 7},
+            "input.malformed: area: expected a string, got int",
+        ),
+        (
+            Invalidate,
+            {"incident": "i1", "reason": "bored"},
+            "input.malformed: reason: expected one of out_of_scope, custom_development, "
+            "unable_to_help, vendor_bug, got 'bored'",
+        ),
+    ],
+)
+def test_malformed_fields_say_what_was_expected(
+    kind: Any, fields: dict[str, Any], message: str
+) -> None:
+    """The message names the field, what it must be, and what it got."""
+    with pytest.raises(PolicyError) as info:
+        kind(at=AT, **fields)
+    assert str(info.value) == message
+
+
 def test_at_must_be_aware_datetime() -> None:
     """A naive instant is input.aware-only; a non-datetime is malformed."""
     with pytest.raises(PolicyError) as info:
@@ -66,3 +91,4 @@ def test_at_must_be_aware_datetime() -> None:
     with pytest.raises(PolicyError) as info:
         Resolve(at="2026-01-01T00:00:00Z", incident="i1")  # type: ignore[arg-type]
     assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, "at")
+    assert str(info.value) == "input.malformed: at: expected an aware datetime, got str"

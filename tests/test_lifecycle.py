@@ -4,6 +4,7 @@ reopen, invalidate, and time passing."""
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 
 import pendulum
 import pytest
@@ -135,7 +136,10 @@ def test_open_with_another_customers_account_is_misuse() -> None:
         open_incident(
             P, funded(P, T0, customer="zeta"), Open(at=T0, customer="acme", id="i1", area="setup")
         )
-    assert info.value.field == "customer"
+    assert (info.value.rule, str(info.value)) == (
+        None,
+        "customer: event for 'acme' given the account of 'zeta'",
+    )
 
 
 # --- response targets ----------------------------------------------------------------------
@@ -222,6 +226,27 @@ def test_resolve_and_invalidate_drop_a_pending_target() -> None:
         (target,) = incident.response_targets
         assert (target.dropped_at, target.met_at, target.pending) == (P.utc(at), None, False)
         assert incident.next_timer_at(P) == timer
+
+
+def test_only_the_pending_target_is_dropped_or_breached() -> None:
+    """response.target: with a met target before it, resolving or invalidating drops only
+    the pending one, and a breach marks only the pending one; the met target stays."""
+    answered = run(P, opened(P, T0), StaffReply(at=T0.add(minutes=30), incident="i1"),
+                   CustomerReply(at=T0.add(hours=1), incident="i1"))  # fmt: skip
+    met = answered.incident.response_targets[0]
+    assert met.met_at == P.utc(T0.add(minutes=30))
+    at = T0.add(hours=2)
+    for event in (
+        Resolve(at=at, incident="i1"),
+        Invalidate(at=at, incident="i1", reason="vendor_bug"),
+    ):
+        first, second = run(P, answered, event).incident.response_targets
+        assert (first, second.dropped_at, second.met_at) == (met, P.utc(at), None)
+    second_due = due(T0.add(hours=1))  # 13:00, two business hours after 11:00
+    assert second_due == P.utc(paris(2026, 12, 1, 13))
+    breached, fired = advance(P, answered.incident, second_due, inclusive=True)
+    first, second = breached.response_targets
+    assert (first, second.breached, [n.kind for n in fired]) == (met, True, ["response_overdue"])
 
 
 # --- replies --------------------------------------------------------------------------------
@@ -557,18 +582,29 @@ def test_nothing_changes_an_invalid_incident() -> None:
 
 
 def test_misuse_raises_policy_errors() -> None:
-    """Another incident's event, another customer's account, or a non-incident event."""
+    """Another incident's event, another customer's account, a non-incident event, or a
+    naive instant to advance to: each error names its field."""
     step = opened(P, T0)
     with pytest.raises(PolicyError) as info:
         apply(P, step.incident, step.account, StaffReply(at=T0, incident="i2"))
-    assert info.value.field == "incident"
+    assert (info.value.rule, str(info.value)) == (
+        None,
+        "incident: event for incident 'i2' applied to 'i1'",
+    )
     with pytest.raises(PolicyError) as info:
         apply(P, step.incident, Account("zeta"), StaffReply(at=T0, incident="i1"))
-    assert info.value.field == "customer"
+    assert (info.value.rule, str(info.value)) == (
+        None,
+        "customer: incident of 'acme' given the account of 'zeta'",
+    )
     purchase = Purchase(at=T0, customer="acme", id="p9", product="single")
     with pytest.raises(PolicyError) as info:
         apply(P, step.incident, step.account, purchase)  # type: ignore[arg-type]
     assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, "type")
+    assert str(info.value) == "input.malformed: type: not an incident event: Purchase"
+    with pytest.raises(PolicyError) as info:
+        advance(P, step.incident, datetime(2026, 12, 2, 10), inclusive=True)
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_AWARE_ONLY, "until")
 
 
 def test_handlers_check_the_event_they_read() -> None:
@@ -577,6 +613,7 @@ def test_handlers_check_the_event_they_read() -> None:
     with pytest.raises(PolicyError) as info:
         _event_as(StaffReply(at=T0, incident="i1"), LogTime)
     assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, "type")
+    assert str(info.value) == "input.malformed: type: expected LogTime, got StaffReply"
     event = Invalidate(at=T0, incident="i1", reason="vendor_bug")
     assert _event_as(event, Invalidate) is event
 
@@ -603,9 +640,26 @@ def test_refusal_changes_nothing_even_after_timers() -> None:
     )
 
 
+def test_a_guard_refusal_after_the_auto_close_is_returned_alone() -> None:
+    """lifecycle.reopen-window: resolved 2026-12-01 11:00 CET, auto-closed 2026-12-31
+    11:00, so a reopen at 2027-01-30 11:00 is refused by the window; the auto-close it
+    fired on the way is not sent, and the caller's incident is still resolved."""
+    step = resolved_step()
+    assert step.incident.auto_close_at == P.utc(paris(2026, 12, 31, 11))
+    refusal = refused(step, Reopen(at=paris(2027, 1, 30, 11), incident="i1"))
+    assert (refusal.rule, refusal.message) == (
+        RuleId.LIFECYCLE_REOPEN_WINDOW,
+        "the reopen window of incident i1 ended on 2027-01-30 11:00 CET; open a new incident",
+    )
+    assert step.incident.state == "resolved"
+
+
 def test_open_incident_refuses_a_non_open_event_naming_the_event_field() -> None:
     """Anything but an Open event is input.malformed naming ``event``, not an
     AttributeError."""
     with pytest.raises(PolicyError) as info:
         open_incident(P, funded(P, T0), None)  # type: ignore[arg-type]
     assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, "event")
+    with pytest.raises(PolicyError) as info:
+        open_incident(P, funded(P, T0), StaffReply(at=T0, incident="i1"))  # type: ignore[arg-type]
+    assert str(info.value) == "input.malformed: event: expected an Open event, got StaffReply"

@@ -82,7 +82,7 @@ def test_validity_refuses_naive_instants() -> None:
     """input.aware-only applies to purchases too."""
     with pytest.raises(PolicyError) as info:
         valid_until(POLICY, datetime(2026, 11, 27, 10))
-    assert info.value.rule is RuleId.INPUT_AWARE_ONLY
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_AWARE_ONLY, "at")
 
 
 def test_validity_is_half_open() -> None:
@@ -109,8 +109,9 @@ def test_take_and_give_back() -> None:
     one = lot(remaining=1)
     taken = one.take()
     assert (taken.remaining, taken.consumed, taken.expires_at) == (0, 3, one.expires_at)
-    with pytest.raises(PolicyError, match="no credit left"):
+    with pytest.raises(PolicyError) as info:
         taken.take()
+    assert (info.value.rule, str(info.value)) == (None, "lot: lot p1 has no credit left")
     assert taken.give_back() == one
     with pytest.raises(PolicyError) as info:
         lot().give_back()
@@ -140,6 +141,27 @@ def test_lot_validation(overrides: dict[str, Any], field: str) -> None:
     with pytest.raises(PolicyError) as info:
         lot(**overrides)
     assert info.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"credits": 0, "remaining": 0}, "credits: a lot holds at least one credit"),
+        ({"remaining": 4}, "remaining: remaining (4) exceeds credits (3)"),
+        ({"expires_at": paris(2026, 11, 27, 10)}, "expires_at: a lot expires after it is bought"),
+        ({"price": "225.00"}, "price: expected Money, got str"),
+        ({"notices": ["credits_expired"]}, "notices: expected a tuple of distinct notice kinds"),
+        (
+            {"notices": ("credits_purchased",)},
+            "notices: unknown notice kind in ('credits_purchased',)",
+        ),
+    ],
+)
+def test_lot_validation_says_what_is_wrong(overrides: dict[str, Any], message: str) -> None:
+    """An inconsistent lot is an error whose message names the field and the fault."""
+    with pytest.raises(PolicyError) as info:
+        lot(**overrides)
+    assert (info.value.rule, str(info.value)) == (None, message)
 
 
 def test_lot_instants_are_converted_to_utc() -> None:

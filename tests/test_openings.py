@@ -56,3 +56,10 @@ def test_openings_are_sorted_and_may_not_overlap_on_a_date() -> None:
         with pytest.raises(PolicyError) as info:
             openings(bad, field="extra")
         assert (info.value.rule, info.value.field) == (RuleId.HOURS_CLOSURES, "extra")
+    for bad, detail in (
+        ("x", "expected a list of openings, got 'x'"),
+        ([early, 7], "expected an Opening, got 7"),
+    ):
+        with pytest.raises(PolicyError) as info:
+            openings(bad)
+        assert str(info.value) == f"hours.closures: openings: {detail}"

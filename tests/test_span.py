@@ -31,6 +31,17 @@ def test_bad_times_are_refused(bad: object) -> None:
     assert (info.value.rule, info.value.field) == (RuleId.HOURS_SCHEDULE, "span")
 
 
+def test_times_past_24_00_are_refused_as_ends_too() -> None:
+    """hours.schedule: 24:00 is the last wall-clock reading; 24:30 as an end is refused
+    with the expected form, and 08:30 as a time reads 510 minutes."""
+    with pytest.raises(PolicyError) as info:
+        Span("08:00", "24:30")
+    assert str(info.value) == (
+        "hours.schedule: span: expected a wall-clock time 'HH:MM' from 00:00 to 24:00, got '24:30'"
+    )
+    assert Span(time(8, 30), time(12, 15)) == Span("08:30", "12:15") == Span(510, 735)
+
+
 def test_aware_times_are_refused() -> None:
     """hours.schedule: a time with a zone has no place in a zone-free span."""
     from datetime import UTC

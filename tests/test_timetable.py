@@ -8,7 +8,7 @@ import pendulum
 import pytest
 from hypothesis import given
 
-from premier_policy import Calendar, PolicyError, RuleId
+from premier_policy import Calendar, PolicyError, RuleId, WeeklySchedule
 from premier_policy._timetable import (
     TABLES_KEPT,
     Timetable,
@@ -20,6 +20,7 @@ from premier_policy._timetable import (
 from tests._hours import calendars, us
 
 PARIS = pendulum.timezone("Europe/Paris")
+HOUR = timedelta(hours=1)
 
 
 @given(calendars())
@@ -67,6 +68,90 @@ def test_years_outside_the_range_are_refused(year: int) -> None:
     assert info.value.rule is RuleId.HOURS_ARITHMETIC
 
 
+def test_years_one_and_9999_have_tables() -> None:
+    """hours.arithmetic: the first and the last year of the range are counted too."""
+    fresh = Timetable(Calendar())  # not the shared cache: the range check runs
+    assert (fresh.table(1).year, fresh.table(9999).year) == (1, 9999)
+    assert fresh.table(9999).total > 0
+
+
+def test_a_span_lost_in_the_spring_gap_skips_that_day_only() -> None:
+    """hours.schedule: Sundays [02:00, 02:30) in Paris: on 2026-03-29 the span never
+    opens (the clock jumps from 02:00 to 03:00), yet every later Sunday of the year,
+    from 5 April, still has its half hour: 51 of the year's 52 Sundays."""
+    table = build(Calendar(week=WeeklySchedule(sun=[("02:00", "02:30")])), 2026)
+    assert (len(table.starts), table.total) == (51, 51 * 30 * 60_000_000)
+    gap_day = us(pendulum.datetime(2026, 3, 29, 3, tz=PARIS))  # 03:00+02:00, the change
+    assert gap_day not in table.starts
+    assert us(pendulum.datetime(2026, 4, 5, 2, tz=PARIS)) in table.starts
+
+
+def test_one_microsecond_before_19_00_plus_one_is_19_00_sharp() -> None:
+    """hours.arithmetic: the earliest instant reaching the sum: Friday 2026-11-27
+    18:59:59.999999 plus 1 µs is Friday 19:00, not Monday 08:00."""
+    friday = pendulum.datetime(2026, 11, 27, 18, 59, 59, 999_999, tz=PARIS)
+    found = Calendar().add(friday, timedelta(microseconds=1))
+    assert found.isoformat() == "2026-11-27T19:00:00+01:00"
+
+
+def test_going_back_to_and_across_new_year() -> None:
+    """hours.arithmetic: from Friday 2027-01-01 09:00, one hour back is 08:00 that day
+    (the year's first open instant, not the end of 2026); two hours back is Thursday
+    2026-12-31 18:00, in the year just before."""
+    new_year = pendulum.datetime(2027, 1, 1, 9, tz=PARIS)
+    assert Calendar().add(new_year, -HOUR).isoformat() == "2027-01-01T08:00:00+01:00"
+    assert Calendar().add(new_year, -2 * HOUR).isoformat() == "2026-12-31T18:00:00+01:00"
+
+
+def test_a_duration_longer_than_all_time_names_the_year_it_needs() -> None:
+    """hours.arithmetic: more business time than 1 to 9999 holds is refused at once,
+    naming year 10000 going forward and year 0 going back."""
+    t = pendulum.datetime(2026, 11, 27, 10, tz=PARIS)
+    for d, year in ((timedelta(days=3_700_000), 10_000), (-timedelta(days=3_700_000), 0)):
+        with pytest.raises(PolicyError) as info:
+            Calendar().add(t, d)
+        assert str(info.value) == (
+            "hours.arithmetic: business time is counted from year 1 to 9999; "
+            f"this would need year {year}"
+        )
+
+
+@pytest.mark.parametrize("year", [2027, 2028])
+def test_new_year_midnight_belongs_to_the_new_year(year: int) -> None:
+    """Paris 00:00 on 1 January opens the new year's table, whether the mean-year guess
+    lands on that year (2027) or on the one before (2028): open around the clock."""
+    calendar = Calendar(week=WeeklySchedule.always())
+    midnight = pendulum.datetime(year, 1, 1, tz=PARIS)
+    assert timetable(calendar).table_at(us(midnight)).year == year
+    assert calendar.is_open(midnight)
+
+
+def test_ends_of_time_name_the_year_they_would_need() -> None:
+    """hours.arithmetic: 0001-01-01 00:00+14:00 is still year 0 in Paris; 9999-12-31
+    12:00 UTC plus 11 hours, around the clock, is 10000-01-01 00:00 in Paris."""
+    with pytest.raises(PolicyError) as info:
+        Calendar().is_open(datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))))
+    assert str(info.value).endswith("this would need year 0")
+    always = Calendar(week=WeeklySchedule.always())
+    with pytest.raises(PolicyError) as info:
+        always.add(datetime(9999, 12, 31, 12, tzinfo=UTC), 11 * HOUR)
+    assert str(info.value) == (
+        "hours.arithmetic: business time is counted from year 1 to 9999; this would need year 10000"
+    )
+
+
+def test_the_end_of_the_repeated_hour_is_not_in_the_fold() -> None:
+    """On 2026-10-25 Paris reads 02:00-03:00 twice; 01:30 UTC (02:30, second pass) plus
+    30 minutes around the clock is 03:00+01:00, read once (fold 0); a minute less is
+    02:59+01:00, the second pass (fold 1)."""
+    always = Calendar(week=WeeklySchedule.always())
+    second_pass = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    after = always.add(second_pass, timedelta(minutes=30))
+    assert (after.isoformat(), after.fold) == ("2026-10-25T03:00:00+01:00", 0)
+    inside = always.add(second_pass, timedelta(minutes=29))
+    assert (inside.isoformat(), inside.fold) == ("2026-10-25T02:59:00+01:00", 1)
+
+
 def test_instants_near_new_year_find_their_local_year() -> None:
     """An instant whose UTC and local years differ belongs to its local year's table."""
     paris_new_year = us(datetime(2026, 12, 31, 23, 30, tzinfo=UTC))  # 00:30 in Paris
@@ -112,6 +197,14 @@ def test_duration_micros_keeps_the_sign() -> None:
         with pytest.raises(PolicyError) as info:
             duration_micros(bad, field="d")
         assert info.value.field == "d"
+    wrong: tuple[tuple[object, str], ...] = (
+        (pendulum.duration(months=1), "months and years are not exact durations"),
+        ("2h", "expected a timedelta, got str"),
+    )
+    for value, detail in wrong:
+        with pytest.raises(PolicyError) as info:
+            duration_micros(value, field="d")
+        assert str(info.value) == f"d: {detail}"
 
 
 def test_timetables_are_shared_by_equal_calendars() -> None:

@@ -67,6 +67,15 @@ def test_from_mapping_refuses_bad_hours(hours: object, field: str) -> None:
     assert (info.value.rule, info.value.field) == (RuleId.HOURS_SCHEDULE, field)
 
 
+def test_from_mapping_names_the_type_it_got() -> None:
+    """hours.schedule: a list where the days' mapping belongs is named in the message."""
+    with pytest.raises(PolicyError) as info:
+        WeeklySchedule.from_mapping([["08:00", "19:00"]])
+    assert str(info.value) == (
+        "hours.schedule: hours: expected a mapping of days to spans, got list"
+    )
+
+
 @given(st.fixed_dictionaries(dict.fromkeys(WEEKDAYS, SPANS)))
 def test_wire_form_round_trips(days: dict[str, tuple[tuple[int, int], ...]]) -> None:
     """to_mapping and from_mapping are inverses; evolve and equality see the same value."""

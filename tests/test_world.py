@@ -256,6 +256,7 @@ def test_advance_fires_timers_at_or_before_until_and_moves_the_clock() -> None:
     assert moved.next_event_at is not None
     assert moved.next_event_at > moved.at
     assert moved.notifications[-1] == fired[0]
+    assert dict(moved.purchases) == {"p1": "acme"}  # advancing forgets no purchase
     assert world.advance(at(23, 11))[1] == ()
 
 
@@ -267,7 +268,10 @@ def test_advance_refuses_to_go_back_in_time() -> None:
     assert (info.value.rule, info.value.field) == (RuleId.INPUT_OUT_OF_ORDER, "until")
     with pytest.raises(PolicyError) as naive:
         world.advance(datetime(2026, 11, 24, 9))
-    assert naive.value.rule is RuleId.INPUT_AWARE_ONLY
+    assert (naive.value.rule, naive.value.field) == (RuleId.INPUT_AWARE_ONLY, "until")
+    with pytest.raises(PolicyError) as naive:
+        Fold(Policy()).advance(datetime(2026, 11, 24, 9))  # type: ignore[arg-type]
+    assert (naive.value.rule, naive.value.field) == (RuleId.INPUT_AWARE_ONLY, "until")
 
 
 def test_an_empty_world_has_no_timer() -> None:
@@ -284,10 +288,10 @@ def test_misuse_raises_policy_error() -> None:
     """A non-event or a non-policy is a programmer error, named."""
     with pytest.raises(PolicyError) as info:
         World().apply("purchase")  # type: ignore[arg-type]
-    assert info.value.field == "event"
+    assert (info.value.field, str(info.value)) == ("event", "event: expected an event, got str")
     with pytest.raises(PolicyError) as bad:
         World("policy")  # type: ignore[arg-type]
-    assert bad.value.field == "policy"
+    assert (bad.value.field, str(bad.value)) == ("policy", "policy: expected a Policy, got str")
 
 
 def test_worlds_built_alike_are_equal() -> None:
@@ -298,6 +302,26 @@ def test_worlds_built_alike_are_equal() -> None:
     assert one == two
     assert one != run(World(), *events[:1])[-1].world
     assert one._log != "log"  # the log compares only with logs
+
+
+def test_worlds_equal_whatever_the_steps_of_time() -> None:
+    """Advancing in two steps or in one fires the same notifications: the worlds are
+    equal, though their logs were written in different batches; logs of as many but
+    different notifications are not."""
+    world = run(World(), bought(), Open(at=at(23, 10), customer="acme", id="i1", area="setup"))[
+        -1
+    ].world
+    end = datetime(2027, 11, 24, tzinfo=PARIS)
+    halfway, first = world.advance(at(23, 13))
+    two_steps, rest = halfway.advance(end)
+    one_step, fired = world.advance(end)
+    assert (len(first), len(rest)) == (1, 2)
+    assert first + rest == fired
+    assert two_steps == one_step
+    assert two_steps.notifications == one_step.notifications
+    log = world_module._Log
+    assert log(fired[1:], log(fired[:1], None)) == log(fired, None)
+    assert log(fired[:1], None) != log(fired[1:2], None)
 
 
 def test_a_date_past_year_9999_is_refused_not_raised() -> None:
