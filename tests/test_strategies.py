@@ -32,7 +32,7 @@ from premier_policy import (
     replay,
 )
 from premier_policy import strategies as pps
-from premier_policy._wire import structure_policy
+from premier_policy._wire import _NUMBERS, structure_policy
 from premier_policy.strategies import instants
 
 PARIS = pendulum.timezone("Europe/Paris")
@@ -375,7 +375,7 @@ def test_policies_are_valid_and_read_back_from_the_wire(policy: Policy) -> None:
 def test_policies_vary_every_number() -> None:
     """Each number takes the service's value and others."""
     seen = sample(pps.policies())
-    for name in pps._POLICY_NUMBERS:
+    for name in _NUMBERS:
         values = {getattr(p, name) for p in seen}
         assert getattr(Policy(), name) in values, name
         assert len(values) >= 5, name

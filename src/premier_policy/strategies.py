@@ -50,7 +50,7 @@ from premier_policy._rules import RuleId
 from premier_policy._span import MINUTES_PER_DAY, clock
 from premier_policy._states import KINDS, STATES, TRANSITIONS, Kind, State
 from premier_policy._weekly import WEEKDAYS, WeeklySchedule
-from premier_policy._wire import EVENT_TYPES
+from premier_policy._wire import _NUMBERS, EVENT_TYPES
 
 __all__ = [
     "DEFAULT_MAX",
@@ -393,17 +393,6 @@ def policies(*, calendars: st.SearchStrategy[Calendar] | None = None) -> st.Sear
     return _policies(calendars)
 
 
-_POLICY_NUMBERS = (
-    "response_target_minutes",
-    "allowance_minutes",
-    "warning_minutes",
-    "validity_years",
-    "expiry_notice_days",
-    "auto_close_days",
-    "reopen_days",
-)
-
-
 def _overrides(policy: Policy) -> dict[str, Any]:
     """``policy`` as the ``policy`` object of a scenario, every field given."""
     calendar, catalog = policy.calendar, policy.catalog
@@ -415,7 +404,7 @@ def _overrides(policy: Policy) -> dict[str, Any]:
         "hours": calendar.week.to_mapping(),
         "closures": sorted(day.isoformat() for day in calendar.closures),
         "openings": openings,
-        **{name: getattr(policy, name) for name in _POLICY_NUMBERS},
+        **{name: getattr(policy, name) for name in _NUMBERS},  # the wire's one list
         "products": {
             p.name: {"credits": p.credits, "price": p.price.amount_text} for p in catalog.products
         },
