@@ -257,6 +257,22 @@ def test_none_available_says_why(
     assert account == before
 
 
+def test_no_usable_credit_says_when_the_lot_expired() -> None:
+    """credits.none-available: the refusal gives the expiry as a time on the same day
+    and as a full instant on a later day."""
+    account = buy(Account("acme"), "p1", paris(2026, 1, 15, 12))
+    same_day = account.consume(POLICY, paris(2027, 1, 15, 12))
+    next_day = account.consume(POLICY, paris(2027, 1, 16, 9))
+    assert same_day == Refusal(
+        RuleId.CREDITS_NONE_AVAILABLE,
+        "no usable credit on 2027-01-15 12:00 CET: lot p1 expired at 12:00",
+    )
+    assert next_day == Refusal(
+        RuleId.CREDITS_NONE_AVAILABLE,
+        "no usable credit on 2027-01-16 09:00 CET: lot p1 expired on 2027-01-15 12:00 CET",
+    )
+
+
 def test_consume_refuses_naive_instants() -> None:
     """input.aware-only: a naive instant is misuse."""
     with pytest.raises(PolicyError) as info:

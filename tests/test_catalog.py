@@ -136,6 +136,18 @@ def test_impossible_quote_is_refused() -> None:
     )
 
 
+def test_an_impossible_quote_names_the_product_sizes() -> None:
+    """credits.catalog: when no basket gives exactly N credits the error says so, with
+    the sizes on sale, on the field ``credits``."""
+    catalog = Catalog.from_prices("USD", {"bundle-3": (3, "225.00")})
+    with pytest.raises(PolicyError) as refused:
+        catalog.quote(4)
+    assert (refused.value.rule, refused.value.field) == (RuleId.CREDITS_CATALOG, "credits")
+    assert refused.value.detail == (
+        "no combination of products gives exactly 4 credits (products hold 3)"
+    )
+
+
 def test_unknown_product_is_malformed_input() -> None:
     """Naming a product the catalog lacks is input.malformed on field product."""
     with pytest.raises(PolicyError) as info:

@@ -139,3 +139,19 @@ def test_one_of_without_a_rule_names_only_the_field() -> None:
         holder(None)
     assert (info.value.rule, info.value.field) == (None, "tone")
     assert info.value.detail == "expected one of low, high, got None"
+
+
+def test_an_incident_in_an_unknown_state_is_refused() -> None:
+    """lifecycle.invalid-transition: an incident's state is one of the five, listed when
+    refusing; its area is one of scope.areas."""
+    incident = waiting()
+    with pytest.raises(PolicyError) as refused:
+        attrs.evolve(incident, state="frozen")  # type: ignore[arg-type]
+    assert refused.value.field == "state"
+    assert refused.value.detail == (
+        "expected one of waiting_on_staff, waiting_on_customer, resolved, closed, invalid, "
+        "got 'frozen'"
+    )
+    with pytest.raises(PolicyError) as outside:
+        attrs.evolve(incident, area="billing")  # type: ignore[arg-type]
+    assert (outside.value.rule, outside.value.field) == (RuleId.SCOPE_AREAS, "area")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -134,6 +135,38 @@ def test_mixed_currencies_are_refused(operation: Any) -> None:
     with pytest.raises(PolicyError) as info:
         operation(Money("1", "USD"), Money("1", "EUR"))
     assert (info.value.rule, info.value.field) == (RuleId.CREDITS_CATALOG, "currency")
+
+
+def test_money_compares_by_amount_equal_amounts_included() -> None:
+    """credits.catalog: equal amounts are neither less nor more, whatever their writing."""
+    one, same, two = Money("1.00", "USD"), Money("1", "USD"), Money("2.00", "USD")
+    assert (one < same, one <= same, one > same, one >= same) == (False, True, False, True)
+    assert (one < two, two > one, one >= two, two <= one) == (True, True, False, False)
+
+
+@pytest.mark.parametrize(
+    ("operation", "verb"),
+    [
+        (operator.lt, "compare"),
+        (operator.le, "compare"),
+        (operator.gt, "compare"),
+        (operator.ge, "compare"),
+        (operator.add, "add"),
+        (operator.sub, "subtract"),
+    ],
+)
+def test_money_of_another_currency_or_type_is_refused_by_name(
+    operation: Callable[[Money, object], object], verb: str
+) -> None:
+    """credits.catalog: mixing currencies, or money and a number, is refused with a
+    sentence naming the operation and both sides."""
+    with pytest.raises(PolicyError) as mixed:
+        operation(Money("1.00", "USD"), Money("1.00", "EUR"))
+    assert (mixed.value.rule, mixed.value.field) == (RuleId.CREDITS_CATALOG, "currency")
+    assert mixed.value.detail == f"cannot {verb} 1.00 USD and 1.00 EUR"
+    with pytest.raises(PolicyError) as number:
+        operation(Money("1.00", "USD"), 1)
+    assert number.value.detail == f"cannot {verb} 1.00 USD and int"
 
 
 def test_different_currencies_are_unequal() -> None:

@@ -47,6 +47,15 @@ def test_late_reply_is_recorded_and_stays_breached() -> None:
     assert (late.met_at, late.breached, late.pending) == (DUE.add(seconds=1), True, False)
 
 
+def test_a_target_met_in_time_cannot_be_breached() -> None:
+    """response.target: a target met by its due instant is not breached, and saying it
+    was is refused naming the rule and the field."""
+    met = target().meet(START.add(hours=1))
+    with pytest.raises(PolicyError) as refused:
+        met.breach()
+    assert (refused.value.rule, refused.value.field) == (RuleId.RESPONSE_TARGET, "breached")
+
+
 def test_drop_ends_the_target_without_a_reply() -> None:
     """Resolve or invalidate drops a pending target: no longer pending, no timer."""
     dropped = target().drop(START.add(minutes=5))

@@ -103,6 +103,21 @@ def test_going_back_to_and_across_new_year() -> None:
     assert Calendar().add(new_year, -2 * HOUR).isoformat() == "2026-12-31T18:00:00+01:00"
 
 
+def test_next_open_inside_the_first_opening_of_a_year_is_itself() -> None:
+    """hours.schedule: an open instant is its own next opening, in the year's first
+    interval too (Friday 2027-01-01 10:00)."""
+    new_year = pendulum.datetime(2027, 1, 1, 10, tz=PARIS)  # a Friday, open
+    assert Calendar().is_open(new_year)
+    assert Calendar().next_open(new_year) == new_year
+
+
+def test_next_open_after_the_last_opening_of_a_year_is_next_year() -> None:
+    """hours.schedule: after the year's last closing, the next opening is the first of
+    the year just after, not of a later one."""
+    evening = pendulum.datetime(2026, 12, 31, 20, tz=PARIS)
+    assert Calendar().next_open(evening) == pendulum.datetime(2027, 1, 1, 8, tz=PARIS)
+
+
 def test_a_duration_longer_than_all_time_names_the_year_it_needs() -> None:
     """hours.arithmetic: more business time than 1 to 9999 holds is refused at once,
     naming year 10000 going forward and year 0 going back."""

@@ -25,6 +25,7 @@ from premier_policy import (
     ScenarioError,
     event_from_dict,
     event_to_dict,
+    replay,
 )
 from premier_policy._events import Area, InvalidReason
 from premier_policy._instants import zone
@@ -512,6 +513,14 @@ def test_malformed_events_say_what_is_wrong(raw: object, message: str) -> None:
     assert str(info.value) == message
 
 
+def test_a_missing_field_is_refused_as_missing() -> None:
+    """input.malformed: a missing field is named and said to be missing."""
+    event = {"at": AT, "type": "log_time", "minutes": 5}
+    (result,) = replay({"events": [event]})["results"]
+    assert result["rule"] == RuleId.INPUT_MALFORMED.value
+    assert result["message"] == "malformed event: incident: missing"
+
+
 def test_an_instant_that_overflows_utc_is_named_as_such() -> None:
     """An offset that takes the instant before the year 1 in UTC is refused naming ``at``
     and saying so, not failing on the way."""
@@ -619,6 +628,15 @@ def test_an_instant_freed_mid_outcome_lends_its_text_to_no_other() -> None:
     iso = _Instants(zone("UTC"))
     texts = [iso(datetime(2026, 1, 1, hour, tzinfo=UTC)) for hour in range(24)]
     assert texts == [f"2026-01-01T{hour:02d}:00:00+00:00" for hour in range(24)]
+
+
+def test_outcome_instants_keep_their_microseconds() -> None:
+    """Instants are written exactly, microseconds included."""
+    stamp = "2026-11-27T10:00:00.000001+01:00"
+    outcome = replay({"events": [{**PURCHASE, "at": stamp}]})
+    (lot,) = outcome["customers"]["acme"]["lots"]
+    assert outcome["as_of"] == lot["purchased_at"] == stamp
+    assert outcome["notifications"][0]["at"] == stamp
 
 
 @pytest.fixture

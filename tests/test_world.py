@@ -25,6 +25,7 @@ from premier_policy import (
     RuleId,
     StaffReply,
     World,
+    replay,
 )
 from premier_policy import _world as world_module
 from premier_policy._world import Applied, Fold
@@ -143,6 +144,26 @@ def test_timers_due_at_the_event_instant_fire_after_it() -> None:
     replied = world.apply(StaffReply(at=at(23, 12), incident="i1"))
     assert replied.accepted
     assert replied.world.incidents["i1"].response_targets[0].breached is False
+
+
+def test_a_staff_reply_at_the_due_instant_meets_the_target() -> None:
+    """response.target: a reply at the due instant itself is in time; the breach timer
+    due then does not fire before it, and no response_overdue is sent."""
+    outcome = replay(
+        {
+            "events": [
+                {"at": "2026-11-30T09:00:00+01:00", "type": "purchase", "customer": "acme",
+                 "id": "p1", "product": "single"},
+                {"at": "2026-11-30T09:00:00+01:00", "type": "open", "customer": "acme",
+                 "id": "i1", "area": "setup"},
+                {"at": "2026-11-30T11:00:00+01:00", "type": "staff_reply", "incident": "i1"},
+            ]
+        }
+    )  # fmt: skip
+    (target,) = outcome["incidents"]["i1"]["response_targets"]
+    assert target["due_at"] == target["met_at"] == "2026-11-30T11:00:00+01:00"
+    assert target["breached"] is False
+    assert "response_overdue" not in {n["kind"] for n in outcome["notifications"]}
 
 
 def test_a_refused_event_fires_no_timer_and_keeps_the_clock() -> None:
