@@ -17,7 +17,7 @@ from premier_policy import (
     apply,
     open_incident,
 )
-from premier_policy._instants import zone
+from premier_policy.base._instants import zone
 
 PARIS = zone("Europe/Paris")
 

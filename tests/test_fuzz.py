@@ -517,7 +517,7 @@ def known(call: Callable[[], object], raises: type[BaseException], where: str) -
     "call",
     [
         known(lambda: replay({"events": [], "until": "9999-12-31T23:00:00Z"}),
-              OverflowError, "_wire.py: outcome writer past 9999"),
+              OverflowError, "wire/_outcome.py: outcome writer past 9999"),
         known(lambda: replay({"events": [], "policy": {"timezone": ["Europe/Paris"]}}),
               TypeError, "_instants.py: zone() hashes before it checks"),
         known(lambda: pp.open_incident(Policy(), Account("acme"), None),  # type: ignore[arg-type]
@@ -529,7 +529,7 @@ def known(call: Callable[[], object], raises: type[BaseException], where: str) -
         known(lambda: pp.Allowance(minutes=240).log(5, warning_minutes="60"),  # type: ignore[arg-type]
               TypeError, "_allowance.py: log"),
         known(lambda: Catalog().quote(10**12), MemoryError, "_catalog.py: quote"),
-        known(lambda: pp.event_to_dict(None), KeyError, "_wire.py: event_to_dict"),  # type: ignore[arg-type]
+        known(lambda: pp.event_to_dict(None), KeyError, "wire/_events.py: event_to_dict"),  # type: ignore[arg-type]
         known(lambda: pp.mermaid_diagram(None), AttributeError, "_states.py"),  # type: ignore[arg-type]
         known(lambda: rule("nope"), ValueError, "_rules.py: rule"),
     ],

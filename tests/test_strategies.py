@@ -32,8 +32,9 @@ from premier_policy import (
     replay,
 )
 from premier_policy import strategies as pps
-from premier_policy._wire import _NUMBERS, structure_policy
 from premier_policy.strategies import instants
+from premier_policy.wire._policy import NUMBERS as _NUMBERS
+from premier_policy.wire._policy import structure_policy
 
 PARIS = pendulum.timezone("Europe/Paris")
 DEFAULT_MAX_PLUS = pps.DEFAULT_MAX + timedelta(microseconds=1)

@@ -15,7 +15,7 @@ says so. Results are kept in ``mutants/``, so running again resumes where it sto
 
 Usage: ``python tools/mutation.py [--budget MINUTES] [--children N] [--threshold PCT]
 [--report] [PATTERN ...]`` where a pattern selects mutants by name, for example
-``'premier_policy._catalog.*'`` for one module, and ``--report`` only reports the
+``'premier_policy.terms._catalog.*'`` for one module, and ``--report`` only reports the
 results kept from earlier runs.
 """
 

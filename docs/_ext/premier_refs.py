@@ -1,7 +1,7 @@
 """Sphinx glue for the API page: public names, clean data docstrings, completeness.
 
 - Type hints name classes where they are defined, in ``_``-modules
-  (``premier_policy._events.Open``); the API page documents them where users import
+  (``premier_policy.base._events.Open``); the API page documents them where users import
   them (``premier_policy.Open``). Without a resolver every such hint is a broken
   cross-reference and the nitpicky -W build fails.
 - A constant such as ``AREAS`` has no docstring of its own, so autodoc would print
@@ -10,11 +10,11 @@
   ``premier_policy.strategies`` must be documented: a new public name missing from the
   API page fails the build.
 
->>> public_name("premier_policy._events.Open")
+>>> public_name("premier_policy.base._events.Open")
 'premier_policy.Open'
->>> public_name("premier_policy._rules.RuleGroup")
+>>> public_name("premier_policy.base._rules.RuleGroup")
 'premier_policy.rules.RuleGroup'
->>> public_name("premier_policy._events.no_such_name") is None
+>>> public_name("premier_policy.base._events.no_such_name") is None
 True
 >>> public_name("pendulum.DateTime") is None
 True
@@ -43,9 +43,10 @@ def _exports(module: str) -> tuple[str, ...]:
 
 
 def public_name(target: str) -> str | None:
-    """The public path of a private ``premier_policy._x.Name``, or None if not public."""
+    """The public path of a private ``premier_policy.wing._x.Name``, or None if not public."""
     module, _, name = target.rpartition(".")
-    if not module.startswith("premier_policy._"):
+    package, *parts = module.split(".")
+    if package != "premier_policy" or not any(part.startswith("_") for part in parts):
         return None
     for public in PUBLIC_MODULES:
         if name in _exports(public):

@@ -3,15 +3,12 @@
 Pure functions and value objects, no I/O: every instant is a parameter.
 """
 
-from premier_policy._account import Account, Consumed, Purchased
-from premier_policy._allowance import Allowance
-from premier_policy._calendar import Calendar
-from premier_policy._catalog import Catalog, Product, Quote
-from premier_policy._errors import PolicyError
-from premier_policy._events import (
+from premier_policy.base import (
     AREAS,
     INVALID_REASONS,
+    RULES,
     Area,
+    Audience,
     Close,
     CustomerReply,
     Event,
@@ -20,35 +17,38 @@ from premier_policy._events import (
     Invalidate,
     InvalidReason,
     LogTime,
+    Notification,
+    NotificationKind,
     Open,
+    PolicyError,
     Purchase,
     RefundRequest,
+    Refusal,
     Reopen,
     Resolve,
+    Rule,
+    RuleId,
     StaffReply,
 )
-from premier_policy._incident import Incident
-from premier_policy._lifecycle import Step, advance, apply, open_incident
-from premier_policy._lots import ExpiryNotice, Lot
-from premier_policy._money import Money
-from premier_policy._notifications import Audience, Notification, NotificationKind
-from premier_policy._openings import Opening
-from premier_policy._policy import Policy
-from premier_policy._refusal import Refusal
-from premier_policy._replay import Moment, Trace, replay, trace
-from premier_policy._response import ResponseTarget
-from premier_policy._rules import RULES, Rule, RuleId
-from premier_policy._span import Span
-from premier_policy._states import (
+from premier_policy.credits import Account, Consumed, ExpiryNotice, Lot, Purchased
+from premier_policy.engine import ACCEPTED, Accepted, Applied, Moment, Trace, World, replay, trace
+from premier_policy.hours import Calendar, Opening, Span, Weekday, WeeklySchedule
+from premier_policy.incidents import (
     TRANSITIONS,
+    Allowance,
+    Incident,
+    ResponseTarget,
     State,
+    Step,
     Transition,
     TransitionTable,
+    advance,
+    apply,
     mermaid_diagram,
+    open_incident,
 )
-from premier_policy._weekly import Weekday, WeeklySchedule
-from premier_policy._wire import ScenarioError, event_from_dict, event_to_dict
-from premier_policy._world import ACCEPTED, Accepted, Applied, World
+from premier_policy.terms import Catalog, Money, Policy, Product, Quote
+from premier_policy.wire import ScenarioError, event_from_dict, event_to_dict
 
 __all__ = [
     "ACCEPTED",

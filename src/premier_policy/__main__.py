@@ -1,6 +1,6 @@
 """``python -m premier_policy``: the ``premier-policy`` command."""
 
-from premier_policy.cli import main
+from premier_policy.shell.cli import main
 
 if __name__ == "__main__":  # pragma: no cover - only as `python -m`; tested by a subprocess
     raise SystemExit(main())

@@ -7,6 +7,7 @@
 35
 """
 
-from premier_policy._rules import RULES, Rule, RuleGroup, RuleId, rule
+from premier_policy.base._lookup import rule
+from premier_policy.base._rules import RULES, Rule, RuleGroup, RuleId
 
 __all__ = ["RULES", "Rule", "RuleGroup", "RuleId", "rule"]

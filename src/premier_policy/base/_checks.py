@@ -1,0 +1,57 @@
+"""attrs validators shared by the value objects: the same check, the same message.
+
+Each factory returns a validator raising :class:`~premier_policy.PolicyError` that names
+the attribute as its field, and the rule when one is given.
+
+>>> from attrs import field, frozen
+>>> @frozen
+... class Box:
+...     label: str = field(validator=text())
+...     size: int = field(validator=whole(1))
+>>> Box("a", 0)
+Traceback (most recent call last):
+...
+premier_policy.PolicyError: size: expected a whole number of at least 1, got 0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeAlias
+
+from attrs import Attribute
+
+from premier_policy.base._errors import PolicyError
+from premier_policy.base._rules import RuleId
+
+__all__ = ["Validator", "text", "whole"]
+
+Validator: TypeAlias = Callable[[Any, "Attribute[Any]", Any], None]
+
+
+def text(*, what: str = "string", rule: RuleId | None = None) -> Validator:
+    """A non-empty ``str``; the message calls it a non-empty ``what``."""
+
+    def check(_: object, attribute: Attribute[Any], value: object) -> None:
+        if not isinstance(value, str) or not value:
+            raise PolicyError(
+                f"expected a non-empty {what}, got {value!r}", rule=rule, field=attribute.name
+            )
+
+    return check
+
+
+def whole(minimum: int, *, unit: str | None = None, rule: RuleId | None = None) -> Validator:
+    """An ``int`` of at least ``minimum`` (``bool`` is refused: ``True`` is not a count);
+    the message names the ``unit`` counted, when given."""
+    expected = "a whole number of" if unit is None else f"a whole number of {unit},"
+
+    def check(_: object, attribute: Attribute[Any], value: object) -> None:
+        if type(value) is not int or value < minimum:
+            raise PolicyError(
+                f"expected {expected} at least {minimum}, got {value!r}",
+                rule=rule,
+                field=attribute.name,
+            )
+
+    return check

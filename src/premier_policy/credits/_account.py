@@ -1,0 +1,264 @@
+"""One customer's credits: purchases, consumption, restores, refunds and expiry notices.
+
+Rules ``credits.consume-order``, ``credits.none-available``, ``credits.restore``,
+``credits.no-refunds``, ``credits.expiry-notice`` and ``input.duplicate-id`` for
+purchases. Every operation returns a new :class:`Account` (or a :class:`Refusal`, which
+changes nothing); the engine keeps one account per customer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pendulum
+from attrs import Attribute, field, frozen
+
+from premier_policy.base._checks import text
+from premier_policy.base._copies import replaced
+from premier_policy.base._errors import PolicyError
+from premier_policy.base._events import Purchase, RefundRequest
+from premier_policy.base._instants import utc
+from premier_policy.base._notifications import Notification, notify
+from premier_policy.base._refusal import Refusal
+from premier_policy.base._rules import RuleId
+from premier_policy.credits._lots import EXPIRY_NOTICES, ExpiryNotice, Lot, valid_until
+from premier_policy.terms._policy import Policy
+
+__all__ = ["Account", "Consumed", "Purchased"]
+
+
+def _lots(value: Iterable[Lot]) -> tuple[Lot, ...]:
+    try:
+        return tuple(value)
+    except TypeError:
+        raise PolicyError(
+            f"expected an iterable of lots, got {type(value).__name__}", field="lots"
+        ) from None
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _order(lot: Lot) -> tuple[pendulum.DateTime, pendulum.DateTime, str]:
+    """credits.consume-order: soonest expiry, then earlier purchase, then purchase ID."""
+    return (lot.expires_at, lot.purchased_at, lot.id)
+
+
+def _when(policy: Policy, t: pendulum.DateTime, ref: pendulum.DateTime) -> str:
+    """``t`` for a sentence about ``ref``: only the time when the day and zone are the same."""
+    # Policy.show writes "date time zone", three words whatever the precision.
+    date, clock, zone = policy.show(t).split(" ")
+    ref_date, _, ref_zone = policy.show(ref).split(" ")
+    if (date, zone) == (ref_date, ref_zone):
+        return f"at {clock}"
+    return f"on {date} {clock} {zone}"
+
+
+@frozen(kw_only=True)
+class Purchased:
+    """A purchase accepted: the new account, its new lot, and who to tell."""
+
+    account: Account
+    lot: Lot
+    notifications: tuple[Notification, ...]
+
+
+@frozen
+class Consumed:
+    """A credit taken: the new account and the lot it came from (to restore it later)."""
+
+    account: Account
+    lot_id: str
+
+
+@frozen
+class Account:
+    """One customer's lots of credits.
+
+    >>> policy = Policy()
+    >>> at = pendulum.datetime(2026, 11, 27, 10, tz="Europe/Paris")
+    >>> bought = Account("acme").purchase(
+    ...     policy, Purchase(at=at, customer="acme", id="p1", product="bundle-3"))
+    >>> taken = bought.account.consume(policy, at.add(hours=1))
+    >>> taken.lot_id, taken.account.balance(at.add(hours=1))
+    ('p1', 2)
+    >>> taken.account.restore("p1").balance(at.add(hours=1))
+    3
+    """
+
+    customer: str = field(validator=text())
+    lots: tuple[Lot, ...] = field(default=(), converter=_lots)
+
+    @lots.validator
+    def _check_lots(self, _: Attribute[tuple[Lot, ...]], value: tuple[Lot, ...]) -> None:
+        ids: set[str] = set()
+        for lot in value:
+            if not isinstance(lot, Lot):
+                raise PolicyError(f"expected Lot, got {type(lot).__name__}", field="lots")
+            if lot.id in ids:
+                raise PolicyError(
+                    f"lot {lot.id} is listed twice", rule=RuleId.INPUT_DUPLICATE_ID, field="lots"
+                )
+            ids.add(lot.id)
+
+    def lot(self, lot_id: str) -> Lot:
+        """The lot bought by purchase ``lot_id``."""
+        for lot in self.lots:
+            if lot.id == lot_id:
+                return lot
+        raise PolicyError(f"{self.customer} has no lot {lot_id!r}", field="lot")
+
+    def _replace(self, new: Lot) -> Account:
+        # The same IDs as before: nothing for the lots' validator to find.
+        return replaced(self, lots=tuple(new if lot.id == new.id else lot for lot in self.lots))
+
+    def _mine(self, customer: str) -> None:
+        if customer != self.customer:
+            raise PolicyError(
+                f"an event for {customer!r} applied to the account of {self.customer!r}",
+                field="customer",
+            )
+
+    def balance(self, at: object) -> int:
+        """Usable credits at ``at``: remaining credits of the lots valid then."""
+        t = utc(at)
+        return sum(lot.remaining for lot in self.lots if lot._covers(t))
+
+    def purchase(self, policy: Policy, event: Purchase) -> Purchased | Refusal:
+        """Record a purchase as one lot of ``credits x count`` credits (``credits.validity``).
+
+        An unknown product is malformed input (:class:`PolicyError`, field ``product``);
+        a purchase ID already in this account is refused (``input.duplicate-id``), so a
+        retried request never charges twice.
+        """
+        if not isinstance(event, Purchase):
+            raise PolicyError(f"expected Purchase, got {type(event).__name__}", field="event")
+        self._mine(event.customer)
+        product = policy.catalog.product(event.product)
+        at = policy.utc(event.at)
+        for lot in self.lots:
+            if lot.id == event.id:
+                return Refusal(
+                    RuleId.INPUT_DUPLICATE_ID,
+                    f"purchase {event.id} was already recorded on "
+                    f"{policy.show(lot.purchased_at)}; it is not charged again",
+                )
+        lot = Lot(
+            id=event.id,
+            product=product.name,
+            credits=product.credits * event.count,
+            remaining=product.credits * event.count,
+            purchased_at=at,
+            expires_at=valid_until(policy, at),
+            # Money is a value: one purchase shares its product's price, not a copy.
+            price=product.price if event.count == 1 else product.price * event.count,
+        )
+        return Purchased(
+            account=replaced(self, lots=(*self.lots, lot)),  # its ID is new: checked above
+            lot=lot,
+            notifications=notify("credits_purchased", at, self.customer),
+        )
+
+    def consume(self, policy: Policy, at: object) -> Consumed | Refusal:
+        """Take one credit at ``at`` from the usable lot that expires first
+        (``credits.consume-order``); with none usable, refuse (``credits.none-available``)."""
+        t = policy.utc(at)
+        usable = [lot for lot in self.lots if lot.remaining and lot._covers(t)]
+        if usable:
+            chosen = min(usable, key=_order)
+            return Consumed(self._replace(chosen.take()), chosen.id)
+        return Refusal(RuleId.CREDITS_NONE_AVAILABLE, self._none_usable(policy, t))
+
+    def _none_usable(self, policy: Policy, t: pendulum.DateTime) -> str:
+        reasons = []
+        for lot in sorted(self.lots, key=_order):
+            if t < lot.purchased_at:
+                reasons.append(f"lot {lot.id} is valid only from {policy.show(lot.purchased_at)}")
+            elif t >= lot.expires_at:
+                reasons.append(f"lot {lot.id} expired {_when(policy, lot.expires_at, t)}")
+            else:
+                reasons.append(f"lot {lot.id} is used up")
+        why = "; ".join(reasons) or f"{self.customer} has bought no credits"
+        return f"no usable credit on {policy.show(t)}: {why}"
+
+    def restore(self, lot_id: str) -> Account:
+        """Give one consumed credit back to lot ``lot_id``, keeping its expiry
+        (``credits.restore``): restored into an expired lot, the credit stays expired."""
+        try:
+            lot = self.lot(lot_id)
+        except PolicyError as error:
+            raise PolicyError(error.detail, rule=RuleId.CREDITS_RESTORE, field="lot") from None
+        return self._replace(lot.give_back())
+
+    def refund(self, policy: Policy, event: RefundRequest) -> Refusal:
+        """Refuse a refund, always (``credits.no-refunds``), saying what the lot still offers."""
+        if not isinstance(event, RefundRequest):
+            raise PolicyError(f"expected RefundRequest, got {type(event).__name__}", field="event")
+        self._mine(event.customer)
+        t = policy.utc(event.at)
+        lots = [lot for lot in self.lots if lot.id == event.purchase]
+        if not lots:
+            return Refusal(
+                RuleId.CREDITS_NO_REFUNDS,
+                f"{self.customer} made no purchase {event.purchase}, "
+                "and purchased credits are never refunded",
+            )
+        (lot,) = lots
+        if t >= lot.expires_at:
+            left = f"its credits expired on {policy.show(lot.expires_at)}"
+        elif not lot.remaining:
+            left = "all its credits are used"
+        else:
+            unused = _plural(lot.remaining, "unused credit stays", "unused credits stay")
+            left = f"its {unused} usable until {policy.show(lot.expires_at)}"
+        return Refusal(
+            RuleId.CREDITS_NO_REFUNDS,
+            f"purchase {lot.id} ({lot.price}) cannot be refunded: purchased credits are "
+            f"never refunded; {left}",
+        )
+
+    def next_timer_at(self, policy: Policy) -> pendulum.DateTime | None:
+        """The earliest expiry notice not yet dealt with (UTC), or ``None``.
+
+        A lot with nothing left still sets its timers: whether a notice is sent is
+        decided when it falls due (see :meth:`advance`), and a restore may give the lot
+        credits before then. Were it skipped, a caller that advances only when this
+        says so would leave the notice pending, and a later restore would send it late.
+        """
+        earliest: pendulum.DateTime | None = None
+        for lot in self.lots:
+            # A lot's pending notices come in firing order: its first is its earliest.
+            for at, _ in lot.pending(policy):
+                if earliest is None or at < earliest:
+                    earliest = at
+                break
+        return earliest
+
+    def advance(
+        self, policy: Policy, until: object, *, inclusive: bool
+    ) -> tuple[Account, tuple[Notification, ...]]:
+        """Fire, in time order, the expiry notices due before ``until`` (at or before it
+        if ``inclusive``), each once, and only for lots that still hold unused credits
+        then (``credits.expiry-notice``). A notice due while its lot has nothing left
+        is dealt with silently: a credit restored later does not bring it back."""
+        end = policy.utc(until, field="until")
+        due = sorted(
+            (at, EXPIRY_NOTICES.index(kind), _order(lot), kind, lot)
+            for lot in self.lots
+            for at, kind in lot.pending(policy)
+            if at < end or (inclusive and at == end)
+        )
+        if not due:
+            return self, ()
+        notices: dict[str, tuple[ExpiryNotice, ...]] = {lot.id: lot.notices for lot in self.lots}
+        sent: list[Notification] = []
+        for at, _, _, kind, lot in due:
+            notices[lot.id] = (*notices[lot.id], kind)
+            if lot.remaining:
+                sent.extend(notify(kind, at, self.customer))
+        lots = tuple(
+            lot if notices[lot.id] is lot.notices else lot.noticed(notices[lot.id])
+            for lot in self.lots
+        )
+        return replaced(self, lots=lots), tuple(sent)

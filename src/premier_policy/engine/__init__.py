@@ -1,0 +1,9 @@
+"""The engine: the :class:`~premier_policy.World` that applies events in time order and
+fires timers, and ``replay``, a scenario in and an outcome out.
+"""
+
+from premier_policy.engine._replay import Moment, Trace, replay, trace
+from premier_policy.engine._time_order import ACCEPTED, Accepted
+from premier_policy.engine._world import Applied, World
+
+__all__ = ["ACCEPTED", "Accepted", "Applied", "Moment", "Trace", "World", "replay", "trace"]

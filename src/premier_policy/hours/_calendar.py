@@ -1,0 +1,162 @@
+"""The business calendar: when the service is open, and business-time arithmetic.
+
+Rules ``hours.schedule``, ``hours.closures``, ``hours.arithmetic`` and
+``input.aware-only``. Hours follow the zone's wall clock; a span's edge that a clock
+change skips or repeats maps to the first instant at which the clock reads that time
+or later (see ``docs/business-hours.md`` for the table of cases). Durations are exact
+elapsed time. The arithmetic itself lives in :mod:`._timetable`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+
+import pendulum
+from attrs import Attribute, field, frozen
+
+from premier_policy.base._errors import PolicyError
+from premier_policy.base._instants import zone
+from premier_policy.base._rules import RuleId
+from premier_policy.hours import _timetable as tables
+from premier_policy.hours._openings import Opening, calendar_date, openings
+from premier_policy.hours._weekly import WeeklySchedule
+
+__all__ = ["Calendar"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+# The C subtraction, not pendulum's override (which builds an Interval).
+_elapsed = datetime.__sub__
+
+
+def _closures(value: Iterable[date | str]) -> frozenset[date]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise PolicyError(
+            f"expected a collection of dates, got {value!r}",
+            rule=RuleId.HOURS_CLOSURES,
+            field="closures",
+        )
+    return frozenset(calendar_date(item, field="closures") for item in value)
+
+
+def _openings(value: Iterable[Opening]) -> tuple[Opening, ...]:
+    return openings(value, field="openings")
+
+
+@frozen(kw_only=True)
+class Calendar:
+    """Business hours in a zone: a weekly schedule, closed dates and extra openings.
+
+    ``Calendar()`` is the service's: Monday to Friday ``[08:00, 19:00)``, Paris wall
+    clock, no closures. Operations accept any aware datetime (stdlib or pendulum) and a
+    ``timedelta`` or exact pendulum ``Duration``; they return pendulum values in the
+    calendar's zone. The tables behind them are built once per calendar and year and
+    cached, shared by equal calendars.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> cal = Calendar()
+    >>> friday = datetime(2026, 11, 27, 18, 30, tzinfo=timezone(timedelta(hours=1)))
+    >>> cal.is_open(friday), cal.add(friday, timedelta(hours=2))
+    (True, DateTime(2026, 11, 30, 9, 30, 0, tzinfo=Timezone('Europe/Paris')))
+    >>> cal.next_open(friday.replace(hour=19)).isoformat()
+    '2026-11-30T08:00:00+01:00'
+    >>> cal.between(friday, cal.add(friday, timedelta(hours=2))).in_minutes()
+    120
+    >>> Calendar(week=WeeklySchedule())
+    Traceback (most recent call last):
+    ...
+    premier_policy.PolicyError: hours.schedule: week: the week has no open time; a calendar must open at some point
+    """
+
+    #: IANA zone name; the hours follow its wall clock, summer time included.
+    timezone: str = "Europe/Paris"
+    week: WeeklySchedule = field(factory=WeeklySchedule.default)
+    #: Dates on which the weekly hours do not apply (holidays).
+    closures: frozenset[date] = field(factory=frozenset, converter=_closures)
+    #: Extra openings; they apply even on a closed date.
+    openings: tuple[Opening, ...] = field(default=(), converter=_openings)
+    #: The zone, resolved once.
+    tz: pendulum.Timezone = field(init=False, eq=False, repr=False)
+    # The year tables, from the functools cache (equal calendars share them), held here
+    # so that a call does not hash the calendar again.
+    _timetable: tables.Timetable = field(init=False, eq=False, repr=False)
+
+    @week.validator
+    def _week_opens(self, attribute: Attribute[WeeklySchedule], week: object) -> None:
+        if not isinstance(week, WeeklySchedule):
+            raise PolicyError(
+                f"expected a WeeklySchedule, got {type(week).__name__}",
+                rule=RuleId.HOURS_SCHEDULE,
+                field=attribute.name,
+            )
+        if not week.minutes:
+            raise PolicyError(
+                "the week has no open time; a calendar must open at some point",
+                rule=RuleId.HOURS_SCHEDULE,
+                field=attribute.name,
+            )
+
+    @tz.default
+    def _tz(self) -> pendulum.Timezone:
+        return zone(self.timezone)
+
+    def __attrs_post_init__(self) -> None:
+        # After validation, so that only a valid calendar is hashed and gets tables.
+        object.__setattr__(self, "_timetable", tables.timetable(self))
+
+    def is_open(self, t: datetime) -> bool:
+        """Whether ``t`` lies in business hours (spans are half-open: 19:00 is closed).
+
+        >>> from datetime import datetime, timezone
+        >>> Calendar().is_open(datetime(2026, 11, 27, 18, tzinfo=timezone.utc))
+        False
+        """
+        return self._timetable.is_open(tables.micros(t, field="t"))
+
+    def next_open(self, t: datetime) -> pendulum.DateTime:
+        """The first open instant at or after ``t`` (``t`` itself when open).
+
+        >>> from datetime import datetime, timezone
+        >>> Calendar().next_open(datetime(2026, 3, 28, 12, tzinfo=timezone.utc)).isoformat()
+        '2026-03-30T08:00:00+02:00'
+        """
+        timetable = self._timetable
+        return timetable.local(*timetable.next_open(tables.micros(t, field="t")))
+
+    def add(self, t: datetime, d: timedelta) -> pendulum.DateTime:
+        """``d`` of business time after ``t`` (before it when ``d`` is negative).
+
+        For ``d >= 0``: the earliest instant ``r >= t`` with ``between(t, r) >= d``, so
+        the count starts at the next opening when ``t`` is closed, and ``add(t, 0)`` is
+        ``t``. For ``d < 0``: the latest ``r <= t`` with ``between(r, t) >= -d``. Hence
+        ``between(t, add(t, d)) == d`` for every ``d``.
+
+        >>> from datetime import datetime, timedelta, timezone
+        >>> paris = timezone(timedelta(hours=1))
+        >>> Calendar().add(datetime(2026, 11, 27, 17, tzinfo=paris), timedelta(hours=2)).isoformat()
+        '2026-11-27T19:00:00+01:00'
+        >>> Calendar().add(datetime(2026, 11, 30, 9, tzinfo=paris), -timedelta(hours=2)).isoformat()
+        '2026-11-27T18:00:00+01:00'
+        """
+        # The hot path of every response target: the usual conversions are inlined, and
+        # micros() and duration_micros() only see what they must check or refuse.
+        try:
+            start = _elapsed(t, _EPOCH) // _MICROSECOND
+        except TypeError:
+            start = tables.micros(t, field="t")
+        step = d // _MICROSECOND if type(d) is timedelta else tables.duration_micros(d, field="d")
+        timetable = self._timetable
+        return timetable.local(*timetable.add(start, step))
+
+    def between(self, a: datetime, b: datetime) -> pendulum.Duration:
+        """Business time in ``[a, b)``; negative when ``b < a``. Exact elapsed time.
+
+        >>> from datetime import datetime, timezone
+        >>> week = Calendar().between(datetime(2026, 11, 30, tzinfo=timezone.utc),
+        ...                           datetime(2026, 12, 7, tzinfo=timezone.utc))
+        >>> week.in_hours()
+        55
+        """
+        elapsed = self._timetable.between(tables.micros(a, field="a"), tables.micros(b, field="b"))
+        return pendulum.Duration(microseconds=elapsed)

@@ -1,0 +1,149 @@
+"""The one converter of the wire and what it does with cattrs's errors.
+
+One converter structures events and policy overrides and unstructures the outcome; no
+class has a hand-written ``to_dict``. Three decisions shape it:
+
+- Types are judged by the value objects' own validators, which name the rule and the
+  field: cattrs's default coercions (``str(7) == "7"``, ``int(1.5) == 1``) would turn
+  malformed input into wrong input, so strings, ints and literals pass through as given.
+- Unknown fields are malformed, not ignored: a misspelt optional field (``"cuont": 3``)
+  would otherwise silently buy one credit.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Final, Literal, get_origin
+
+import cattrs
+import pendulum
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+)
+
+from premier_policy.base._errors import PolicyError
+from premier_policy.base._instants import parse_instant
+from premier_policy.base._rules import RuleId
+from premier_policy.terms._money import Money
+
+
+class ScenarioError(PolicyError):
+    """A document that is not a scenario: not an object, no ``events`` list, an unknown
+    top-level field, an invalid policy or ``until``. The whole document is refused (the
+    CLI exits with status 2); a bad *event* is never this, it is refused on its own.
+
+    >>> str(ScenarioError("expected a list", field="events"))
+    'events: expected a list'
+    """
+
+
+ScenarioError.__module__ = "premier_policy"  # as PolicyError: the public path
+
+
+def _as_is(value: object, _: object) -> object:
+    return value
+
+
+def _is_literal(kind: object) -> bool:
+    return get_origin(kind) is Literal
+
+
+#: The instants every IANA zone (offsets -12:00 to +14:00) can write within the years
+#: 1 to 9999: an event outside them could be accepted and then not written in the
+#: policy zone, so it is malformed (``until`` is checked in the policy zone itself).
+_WRITABLE: Final = (
+    datetime(1, 1, 1, 12, tzinfo=UTC),
+    datetime(9999, 12, 31, 10, tzinfo=UTC),
+)
+
+__all__ = ["CONVERTER", "ScenarioError", "explain", "joined", "json_kind"]
+
+
+def _instant(value: object, _: object) -> pendulum.DateTime:
+    t = _utc_instant(value)
+    if not _WRITABLE[0] <= t < _WRITABLE[1]:
+        raise PolicyError(
+            f"{t.isoformat()} is too close to the ends of the years 1 to 9999 to be "
+            "written in every time zone",
+            rule=RuleId.INPUT_MALFORMED,
+            field="at",
+        )
+    return t
+
+
+def _utc_instant(value: object) -> pendulum.DateTime:
+    # Every event has one: for a plain aware instant, the standard library's C parsing
+    # and conversion to UTC (one reading per instant, nothing for pendulum to decide);
+    # anything else goes to parse_instant, which says what is wrong.
+    if type(value) is str:
+        try:
+            parsed = datetime.fromisoformat(value)
+            if parsed.tzinfo is not None:
+                t = parsed.astimezone(UTC)
+                return pendulum.DateTime(
+                    t.year, t.month, t.day, t.hour, t.minute, t.second, t.microsecond,
+                    tzinfo=pendulum.UTC,
+                )  # fmt: skip
+        except (ValueError, OverflowError):
+            pass
+    return parse_instant(value, pendulum.UTC)
+
+
+def _converter() -> cattrs.Converter:
+    converter = cattrs.Converter(
+        forbid_extra_keys=True, unstruct_collection_overrides={tuple: list}
+    )
+    for kind in (str, int, bool):
+        converter.register_structure_hook(kind, _as_is)
+    converter.register_structure_hook_func(_is_literal, _as_is)
+    converter.register_structure_hook(datetime, _instant)
+    converter.register_unstructure_hook(datetime, datetime.isoformat)
+    converter.register_unstructure_hook(Money, lambda money: money.amount_text)
+    converter.register_unstructure_hook(Decimal, lambda amount: f"{amount:f}")
+    # A RuleId is a str already; JSON-ready data holds plain strings.
+    converter.register_unstructure_hook(RuleId, lambda rule: rule.value)
+    return converter
+
+
+CONVERTER: Final = _converter()
+
+
+def json_kind(value: object) -> str:
+    """A JSON type name for an error message."""
+    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "a number"
+    return next((name for cls, name in names.items() if isinstance(value, cls)), "a value")
+
+
+def joined(*parts: str | None) -> str | None:
+    return ".".join(part for part in parts if part) or None
+
+
+def _attributes(error: BaseException) -> list[str]:
+    """The attributes cattrs noted ``error`` arose in (none for a class's own error)."""
+    notes = getattr(error, "__notes__", ())
+    return [note.name for note in notes if isinstance(note, AttributeValidationNote)]
+
+
+def explain(error: BaseException, where: str | None) -> PolicyError:
+    """The first problem cattrs found, as one :class:`PolicyError` naming its field path."""
+    while isinstance(error, ClassValidationError | ExceptionGroup):
+        error = error.exceptions[0]
+        where = joined(where, *_attributes(error))
+    if isinstance(error, PolicyError):
+        # The validator knows its own field; the path so far knows where it sits.
+        inner = error.field or None
+        path = where if _attributes(error) else joined(where, inner)
+        return PolicyError(error.detail, rule=error.rule, field=path)
+    if isinstance(error, ForbiddenExtraKeysError):
+        extra = sorted(error.extra_fields)[0]
+        return PolicyError("unknown field", rule=RuleId.INPUT_MALFORMED, field=joined(where, extra))
+    if isinstance(error, KeyError):
+        return PolicyError("missing", rule=RuleId.INPUT_MALFORMED, field=where)
+    return PolicyError(str(error), rule=RuleId.INPUT_MALFORMED, field=where)

@@ -1,0 +1,222 @@
+"""The outcome document: its shape declared once, by the ``*Out`` classes.
+
+Their fields are filled by name from the value objects (:func:`view`), so a new field is
+one line. Instants are written in the policy zone with their offset; money as ``"225.00"``.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Final, TypeVar, cast
+from zoneinfo import ZoneInfo
+
+import attrs
+import cattrs
+import pendulum
+from attrs import field, frozen
+
+from premier_policy.base._instants import zone
+from premier_policy.base._notifications import Notification, NotificationLog
+from premier_policy.base._rules import RuleId
+from premier_policy.credits._account import Account
+from premier_policy.incidents._incident import Incident
+from premier_policy.terms._money import Money
+from premier_policy.terms._policy import Policy
+from premier_policy.wire._converter import CONVERTER
+
+__all__ = [
+    "CustomerOut",
+    "IncidentOut",
+    "LotOut",
+    "Outcome",
+    "ResultOut",
+    "TargetOut",
+    "customer_out",
+    "outcome_dict",
+    "view",
+]
+
+_FROM: Final = "premier_policy.wire.from"
+T = TypeVar("T")
+
+
+def view(cls: type[T], source: object) -> T:
+    """An ``*Out`` value filled from ``source`` by field name, or by the dotted path in
+    the field's ``from`` metadata: the wire shape is declared once, by the class."""
+    names, fetch = _getter(cast(Any, cls))
+    return cls(**dict(zip(names, fetch(source), strict=True)))
+
+
+@functools.cache
+def _getter(cls: Any) -> tuple[tuple[str, ...], Any]:
+    fields = attrs.fields(cls)
+    names = tuple(each.name for each in fields)
+    paths = [each.metadata.get(_FROM, each.name) for each in fields]
+    # One attrgetter for all the fields: a single C call per value.
+    fetch = operator.attrgetter(*paths)
+    return names, (fetch if len(paths) > 1 else lambda source: (fetch(source),))
+
+
+@frozen(kw_only=True)
+class LotOut:
+    """A lot on the wire: the purchase's credits and price."""
+
+    id: str
+    product: str
+    credits: int
+    remaining: int
+    purchased_at: pendulum.DateTime
+    expires_at: pendulum.DateTime
+    price: Money
+    currency: str = field(metadata={_FROM: "price.currency"})
+
+
+@frozen(kw_only=True)
+class CustomerOut:
+    """A customer on the wire: usable credits at ``as_of`` and every lot."""
+
+    balance: int
+    lots: tuple[LotOut, ...]
+
+
+@frozen(kw_only=True)
+class TargetOut:
+    """A response target on the wire."""
+
+    started_at: pendulum.DateTime
+    due_at: pendulum.DateTime
+    met_at: pendulum.DateTime | None
+    breached: bool
+
+
+@frozen(kw_only=True)
+class IncidentOut:
+    """An incident on the wire (its ID is the key it is filed under); the outcome reads
+    these names straight from the :class:`~premier_policy.Incident`."""
+
+    customer: str
+    area: str
+    state: str
+    opened_at: pendulum.DateTime
+    credits_used: int
+    time_used_minutes: int
+    allowance_minutes: int
+    response_targets: tuple[TargetOut, ...]
+    resolved_at: pendulum.DateTime | None
+    auto_close_at: pendulum.DateTime | None
+    closed_at: pendulum.DateTime | None
+    reopen_until: pendulum.DateTime | None
+    invalid_reason: str | None
+
+
+@frozen(kw_only=True)
+class ResultOut:
+    """One event's result: accepted, or refused with the rule and a sentence."""
+
+    index: int
+    accepted: bool
+    rule: RuleId | None = None
+    message: str | None = None
+
+
+@frozen(kw_only=True)
+class Outcome:
+    """The outcome document, in the order SCENARIO-FORMAT.md lists its fields."""
+
+    as_of: pendulum.DateTime | None
+    #: A sequence: replay passes a lazy one, so that no view outlives its writing.
+    results: Sequence[ResultOut]
+    customers: dict[str, CustomerOut]
+    incidents: dict[str, Incident]
+    #: A tuple, or the replay engine's log (written without a Notification per item).
+    notifications: tuple[Notification, ...] | NotificationLog
+    next_event_at: pendulum.DateTime | None
+
+
+def customer_out(account: Account, as_of: pendulum.DateTime | None) -> CustomerOut:
+    """An account on the wire; its balance counts the lots usable at ``as_of``."""
+    balance = 0 if as_of is None else account.balance(as_of)
+    return CustomerOut(balance=balance, lots=tuple(view(LotOut, lot) for lot in account.lots))
+
+
+class _Instants:
+    """Instants as the outcome writes them, in one zone, memoised for one outcome.
+
+    An outcome writes hundreds of thousands of instants, most of them more than once (an
+    event's instant in each of its notifications, then in the incident): the standard
+    library's C conversion, done once per instant, is an order of magnitude faster than
+    pendulum's. The memo is by identity (hashing an aware datetime calls its zone; and
+    an autumn fold's two readings hash alike), holds each instant so that its ``id``
+    stays its own, and lives for one outcome: :func:`outcome_dict` empties it, so it
+    never misses within an outcome however large, and never outlives it.
+    """
+
+    __slots__ = ("held", "texts", "zone_info")
+
+    def __init__(self, tz: pendulum.Timezone) -> None:
+        self.zone_info = ZoneInfo(tz.name)
+        self.texts: dict[int, str] = {}
+        self.held: list[datetime] = []
+
+    def __call__(self, t: datetime) -> str:
+        text = self.texts.get(id(t))
+        if text is None:
+            self.held.append(t)
+            text = self.texts[id(t)] = self._iso(t)
+        return text
+
+    def _iso(self, t: datetime) -> str:
+        if t.tzinfo is not pendulum.UTC:
+            t = t.astimezone(UTC)
+        plain = datetime(
+            t.year, t.month, t.day, t.hour, t.minute, t.second, t.microsecond, tzinfo=UTC
+        )
+        return plain.astimezone(self.zone_info).isoformat()
+
+    def clear(self) -> None:
+        """Forget every instant (the end of one outcome)."""
+        self.texts.clear()
+        self.held.clear()
+
+
+@functools.lru_cache(maxsize=16)
+def _outcome_converter(tz_name: str) -> tuple[cattrs.Converter, _Instants]:
+    converter = CONVERTER.copy()
+    iso = _Instants(zone(tz_name))
+    converter.register_unstructure_hook(datetime, iso)
+    converter.register_unstructure_hook(pendulum.DateTime, iso)
+    converter.register_unstructure_hook(
+        ResultOut,
+        cattrs.gen.make_dict_unstructure_fn(ResultOut, converter, _cattrs_omit_if_default=True),
+    )
+    # An incident is written in the shape IncidentOut declares, read straight from the
+    # Incident (and its targets through TargetOut): every name there is an attribute
+    # or property of the value, and 20,000 incidents need no intermediate objects.
+    converter.register_unstructure_hook(
+        Incident, cattrs.gen.make_dict_unstructure_fn(IncidentOut, converter)
+    )
+
+    def log_out(log: NotificationLog) -> list[dict[str, Any]]:
+        # The shape cattrs gives a Notification (a test holds the two equal).
+        return [
+            {"at": iso(at), "kind": kind, "to": to, "customer": customer, "incident": incident}
+            for at, kind, to, customer, incident in zip(
+                log.at, log.kind, log.to, log.customer, log.incident, strict=True
+            )
+        ]
+
+    converter.register_unstructure_hook(NotificationLog, log_out)
+    return converter, iso
+
+
+def outcome_dict(outcome: Outcome, policy: Policy) -> dict[str, Any]:
+    """The outcome as JSON-ready data, instants in ``policy``'s zone."""
+    converter, iso = _outcome_converter(policy.tz.name)
+    try:
+        data: dict[str, Any] = converter.unstructure(outcome)
+    finally:
+        iso.clear()
+    return data

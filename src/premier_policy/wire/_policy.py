@@ -1,0 +1,131 @@
+"""The scenario's ``policy`` object: overrides of ``Policy()``, field by field."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from attrs import frozen
+from cattrs.errors import (
+    ClassValidationError,
+)
+
+from premier_policy.base._errors import PolicyError
+from premier_policy.base._rules import RuleId
+from premier_policy.hours._calendar import Calendar
+from premier_policy.hours._openings import Opening
+from premier_policy.hours._span import spans
+from premier_policy.hours._weekly import WeeklySchedule
+from premier_policy.terms._catalog import DEFAULT_PRODUCTS, Catalog
+from premier_policy.terms._policy import Policy
+from premier_policy.wire._converter import CONVERTER, explain, json_kind
+
+__all__ = ["NUMBERS", "structure_policy"]
+
+
+@frozen(kw_only=True)
+class _Product:
+    credits: int
+    price: str
+
+
+@frozen(kw_only=True)
+class _Overrides:
+    """The ``policy`` object of a scenario; absent fields keep ``Policy()``'s values."""
+
+    timezone: str | None = None
+    hours: Any = None
+    closures: Any = None
+    openings: Any = None
+    response_target_minutes: int | None = None
+    allowance_minutes: int | None = None
+    warning_minutes: int | None = None
+    validity_years: int | None = None
+    expiry_notice_days: int | None = None
+    auto_close_days: int | None = None
+    reopen_days: int | None = None
+    products: Any = None
+    currency: str | None = None
+
+
+NUMBERS: Final = (
+    "response_target_minutes",
+    "allowance_minutes",
+    "warning_minutes",
+    "validity_years",
+    "expiry_notice_days",
+    "auto_close_days",
+    "reopen_days",
+)
+
+
+def _mapping(value: object, where: str, rule: RuleId) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise PolicyError(f"expected an object, got {json_kind(value)}", rule=rule, field=where)
+    return value
+
+
+def _calendar(doc: _Overrides) -> Calendar:
+    week = WeeklySchedule.default() if doc.hours is None else WeeklySchedule.from_mapping(doc.hours)
+    extra: list[Opening] = []
+    if doc.openings is not None:
+        for day, value in _mapping(doc.openings, "openings", RuleId.HOURS_CLOSURES).items():
+            where = f"openings.{day}"
+            found = spans(value, rule=RuleId.HOURS_CLOSURES, field=where)
+            try:
+                extra.extend(Opening(day, span) for span in found)
+            except PolicyError as error:  # the day, or a span on it, names its own field
+                raise PolicyError(error.detail, rule=error.rule, field=where) from None
+    return Calendar(
+        timezone=doc.timezone if doc.timezone is not None else Calendar().timezone,
+        week=week,
+        closures=() if doc.closures is None else doc.closures,
+        openings=tuple(extra),
+    )
+
+
+def _catalog(doc: _Overrides) -> Catalog:
+    if doc.products is None and doc.currency is None:
+        return Catalog()
+    currency = "USD" if doc.currency is None else doc.currency
+    prices: dict[str, tuple[int, str]] = {
+        product.name: (product.credits, product.price.amount_text) for product in DEFAULT_PRODUCTS
+    }
+    if doc.products is not None:
+        prices = {}
+        for name, entry in _mapping(doc.products, "products", RuleId.CREDITS_CATALOG).items():
+            try:
+                product = CONVERTER.structure(entry, _Product)
+            except ClassValidationError as error:
+                raise explain(error, f"products.{name}") from None
+            except (AttributeError, TypeError):
+                raise PolicyError(
+                    f"expected an object with credits and price, got {json_kind(entry)}",
+                    rule=RuleId.CREDITS_CATALOG,
+                    field=f"products.{name}",
+                ) from None
+            prices[name] = (product.credits, product.price)
+    return Catalog.from_prices(currency, prices)
+
+
+def structure_policy(raw: object) -> Policy:
+    """The scenario's ``policy`` overrides as a :class:`Policy`; an invalid one raises a
+    :class:`PolicyError` naming the field (the caller makes it a document error).
+
+    >>> policy = structure_policy({"timezone": "America/New_York", "auto_close_days": 7})
+    >>> policy.tz.name, policy.auto_close_days, policy.response_target_minutes
+    ('America/New_York', 7, 120)
+    >>> structure_policy({"reopen_days": 0})
+    Traceback (most recent call last):
+    ...
+    premier_policy.PolicyError: reopen_days: expected a whole number of at least 1, got 0
+    """
+    if raw is None:
+        return Policy()
+    _mapping(raw, "policy", RuleId.INPUT_MALFORMED)
+    try:
+        doc = CONVERTER.structure(raw, _Overrides)
+    except ClassValidationError as error:
+        raise explain(error, None) from None
+    numbers = {name: getattr(doc, name) for name in NUMBERS if getattr(doc, name) is not None}
+    return Policy(calendar=_calendar(doc), catalog=_catalog(doc), **numbers)

@@ -1,0 +1,155 @@
+"""The agendas behave as maps with a min-timer, persistent or in place, hashes aside."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from premier_policy.engine._agenda import Agenda, DraftAgenda, Entries
+
+T0 = pendulum.datetime(2027, 1, 4, 9)
+KEYS = st.sampled_from([f"k{n}" for n in range(40)])
+DUES = st.one_of(st.none(), st.integers(0, 50).map(lambda h: T0.add(hours=h)))
+OPS = st.lists(st.tuples(KEYS, st.integers(), DUES), max_size=120)
+
+
+class Clash:
+    """A key whose hash every other Clash shares: the trie must still tell them apart."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __hash__(self) -> int:
+        return 12345
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Clash) and other.name == self.name
+
+    def __repr__(self) -> str:
+        return f"Clash({self.name!r})"
+
+
+def model_first(model: dict[Any, tuple[Any, Any, int]]) -> tuple[Any, int, Any] | None:
+    """The earliest (due, order, key) of a plain dict model."""
+    timed = [(due, order, key) for key, (_, due, order) in model.items() if due is not None]
+    return min(timed, default=None)
+
+
+def run(agenda: Entries[Any, Any], ops: list[tuple[Any, int, Any]]) -> Entries[Any, Any]:
+    """Apply ``ops`` to ``agenda`` and to a model, checking both agree after each."""
+    model: dict[Any, tuple[Any, Any, int]] = {}
+    for n, (key, value, due) in enumerate(ops):
+        agenda = agenda.set(key, value, due=due, order=n)
+        order = model[key][2] if key in model else n
+        model[key] = (value, due, order)
+        assert agenda.first == model_first(model)
+    assert dict(agenda) == {key: value for key, (value, _, _) in model.items()}
+    assert list(agenda) == list(model)  # first-set order
+    assert len(agenda) == len(model)
+    return agenda
+
+
+@given(OPS)
+def test_agenda_is_a_map_with_its_earliest_timer(ops: list[tuple[str, int, Any]]) -> None:
+    """Agenda: values by key, the earliest timer (ties by first-set order), insertion order."""
+    run(Agenda(), ops)
+
+
+@given(OPS)
+def test_draft_agenda_agrees_with_the_agenda(ops: list[tuple[str, int, Any]]) -> None:
+    """DraftAgenda (in place, lazy heap) answers exactly as the persistent Agenda does."""
+    draft = run(DraftAgenda(), ops)
+    assert draft.first == run(Agenda(), ops).first
+
+
+@given(OPS, OPS)
+def test_an_agenda_never_changes(first: list[Any], then: list[Any]) -> None:
+    """Setting returns a new agenda; the old one keeps its entries and its first timer."""
+    before = run(Agenda(), first)
+    snapshot, earliest = dict(before), before.first
+    after = before
+    for n, (key, value, due) in enumerate(then):
+        after = after.set(key, value, due=due, order=len(first) + n)
+    assert dict(before) == snapshot
+    assert before.first == earliest
+
+
+def test_equal_hashes_share_a_bucket() -> None:
+    """Keys with one hash are kept apart, updated and found; the earliest timer still wins."""
+    a, b, c = Clash("a"), Clash("b"), Clash("c")
+    agenda: Agenda[Clash, int] = Agenda()
+    agenda = agenda.set(a, 1, due=T0.add(hours=3), order=0)
+    agenda = agenda.set(b, 2, due=T0.add(hours=1), order=1)
+    agenda = agenda.set(c, 3, due=None, order=2)
+    assert len(agenda) == 3  # c joined the bucket
+    agenda = agenda.set(a, 4, due=T0, order=9)
+    assert dict(agenda) == {a: 4, b: 2, c: 3}
+    assert len(agenda) == 3  # a was replaced in it
+    assert agenda.first == (T0, 0, a)
+    assert Clash("d") not in agenda
+    with pytest.raises(KeyError) as info:
+        agenda[Clash("d")]
+    assert info.value.args == (Clash("d"),)
+
+
+def test_keys_sharing_a_long_hash_prefix_split_deeper() -> None:
+    """Two keys whose hashes agree on their low bits go down to where they differ."""
+    agenda: Agenda[int, str] = Agenda()
+    agenda = agenda.set(1, "one", due=None, order=0).set(1 + (1 << 40), "far", due=T0, order=1)
+    assert agenda[1] == "one"
+    assert agenda[1 + (1 << 40)] == "far"
+    assert agenda.first == (T0, 1, 1 + (1 << 40))
+
+
+def test_lookups_that_miss() -> None:
+    """Missing keys raise KeyError; unhashable ones are simply not there."""
+    agenda = Agenda[str, int]().set("x", 1, due=None, order=0)
+    draft = DraftAgenda[str, int]().set("x", 1, due=None, order=0)
+    for each in (agenda, draft):
+        with pytest.raises(KeyError):
+            each["y"]
+        assert "y" not in each
+        assert each.get("y") is None
+        assert each.get("y", 0) == 0
+    unhashable: object = []
+    assert unhashable not in agenda
+    assert agenda.first is None
+    assert repr(agenda) == "Agenda({'x': 1})"
+
+
+def test_draft_agenda_skips_stale_timers() -> None:
+    """A moved timer leaves a stale heap entry behind; first never returns it."""
+    draft = DraftAgenda[str, str]()
+    draft.set("i1", "open", due=T0, order=0)
+    draft.set("i1", "later", due=T0.add(hours=5), order=0)
+    draft.set("i2", "open", due=T0.add(hours=2), order=1)
+    assert draft.first == (T0.add(hours=2), 1, "i2")
+    draft.set("i2", "done", due=None, order=1)
+    assert draft.first == (T0.add(hours=5), 0, "i1")
+    draft.set("i1", "done", due=None, order=0)
+    assert draft.first is None
+
+
+def test_lookups_by_slot() -> None:
+    """Ints hash to themselves: an empty slot, a leaf of another key, the key itself."""
+    agenda = Agenda[int, str]().set(1, "one", due=None, order=0)
+    assert 2 not in agenda  # the root's slot 2 is empty
+    assert 33 not in agenda  # slot 1 holds the leaf of key 1
+    assert agenda[1] == "one"
+    agenda = agenda.set(33, "thirty-three", due=None, order=1)
+    assert (agenda[1], agenda[33], 65 in agenda) == ("one", "thirty-three", False)
+
+
+def test_a_moved_earliest_timer_hands_over_to_the_next_slot() -> None:
+    """Ints hash to themselves: keys 1, 2, 3 sit in the root's slots 1, 2, 3. When key 1's
+    timer moves past the others, the root's earliest is rescanned and is key 2's, the
+    slot right after the one replaced."""
+    agenda = Agenda[int, str]()
+    for key in (1, 2, 3):
+        agenda = agenda.set(key, "open", due=T0.add(hours=key), order=key)
+    agenda = agenda.set(1, "later", due=T0.add(hours=9), order=4)
+    assert agenda.first == (T0.add(hours=2), 2, 2)

@@ -1,0 +1,205 @@
+"""Laws of replay: customers are independent, refusals change nothing, nothing raises.
+
+The partition law is how replay scales out: customers share nothing but the clock and
+the ID namespaces, so a host may shard them. The refusal law is what makes one bad event
+harmless. The engine's mutable working copy must agree with the persistent World.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from premier_policy import Refusal, ScenarioError, replay, trace
+from premier_policy.strategies import ScenarioPair, scenarios
+from premier_policy.strategies import _scenario_pairs as scenario_pairs
+from premier_policy.wire._events import EVENT_TYPES
+from premier_policy.wire._outcome import Outcome, ResultOut, customer_out, outcome_dict
+
+VALID = scenarios(valid="valid", max_size=14)
+
+
+def with_until(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` describing a fixed instant: its own until, or its last event's instant."""
+    if "until" in doc or not doc["events"]:
+        return doc
+    return {**doc, "until": doc["events"][-1]["at"]}
+
+
+def owners(doc: dict[str, Any]) -> list[str]:
+    """The customer each event belongs to: its own, or the one who opened its incident.
+    An event naming an incident nobody opened belongs to nobody in particular ("")."""
+    opened = {e["id"]: e["customer"] for e in doc["events"] if e["type"] == "open"}
+    return [
+        e["customer"] if "customer" in e else opened.get(e["incident"], "") for e in doc["events"]
+    ]
+
+
+@given(VALID)
+def test_partition_law(doc: dict[str, Any]) -> None:
+    """Replaying everything equals merging the replays of each customer's own events:
+    same accounts and incidents, same results, and each customer's notifications in the
+    same order; the next timer is the earliest of theirs."""
+    doc = with_until(doc)
+    full = replay(doc)
+    who = owners(doc)
+    merged_customers: dict[str, Any] = {}
+    merged_incidents: dict[str, Any] = {}
+    nexts = []
+    for customer in dict.fromkeys(who):
+        mine = [i for i, owner in enumerate(who) if owner == customer]
+        part = replay({**doc, "events": [doc["events"][i] for i in mine]})
+        merged_customers.update(part["customers"])
+        merged_incidents.update(part["incidents"])
+        assert [r | {"index": i} for r, i in zip(part["results"], mine, strict=True)] == [
+            full["results"][i] for i in mine
+        ]
+        ours = [n for n in full["notifications"] if n["customer"] == customer]
+        assert part["notifications"] == ours
+        assert part["as_of"] == full["as_of"]
+        if part["next_event_at"] is not None:
+            nexts.append(part["next_event_at"])
+    assert full["customers"] == merged_customers
+    assert full["incidents"] == merged_incidents
+    assert full["next_event_at"] == min(nexts, key=instant_key, default=None)
+
+
+def instant_key(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@given(scenario_pairs(valid="broken", max_size=10))
+def test_broken_events_are_refused_by_their_rule_and_change_nothing(pair: ScenarioPair) -> None:
+    """Each broken event is refused by the rule it breaks (naming the field when malformed),
+    and the outcome is otherwise exactly that of the scenario without them."""
+    clean, broken = replay(pair.clean), replay(pair.broken)
+    for breakage in pair.breakages:
+        result = broken["results"][breakage.index]
+        assert (result["accepted"], result["rule"]) == (False, breakage.rule.value)
+        if breakage.field is not None:
+            assert result["message"].startswith(f"malformed event: {breakage.field}: ")
+    bad = {b.index for b in pair.breakages}
+    kept = [r for r in broken["results"] if r["index"] not in bad]
+    assert [r | {"index": 0} for r in kept] == [r | {"index": 0} for r in clean["results"]]
+    for key in ("as_of", "customers", "incidents", "notifications", "next_event_at"):
+        assert broken[key] == clean[key], key
+
+
+@given(scenarios(valid="mixed", max_size=12))
+def test_removing_refused_events_changes_nothing(doc: dict[str, Any]) -> None:
+    """A refused event changes nothing, whatever comes after it: without the refused
+    events the replay gives the same customers, incidents, notifications and instants."""
+    full = replay(doc)
+    refused = {r["index"] for r in full["results"] if not r["accepted"]}
+    events = [e for i, e in enumerate(doc["events"]) if i not in refused]
+    again = replay({**doc, "events": events})
+    assert all(r["accepted"] for r in again["results"])
+    for key in ("as_of", "customers", "incidents", "notifications", "next_event_at"):
+        assert again[key] == full[key], key
+
+
+@given(scenarios(valid="mixed", max_size=12))
+def test_the_engine_agrees_with_the_world(doc: dict[str, Any]) -> None:
+    """replay's mutable working copy reaches the state a fold of World values reaches."""
+    done = trace(doc)
+    world, as_of = done.world, done.as_of
+    results = tuple(
+        ResultOut(index=m.index, accepted=False, rule=m.result.rule, message=m.result.message)
+        if isinstance(m.result, Refusal)
+        else ResultOut(index=m.index, accepted=True)
+        for m in done.moments
+    )
+    by_world = outcome_dict(
+        Outcome(
+            as_of=as_of,
+            results=results,
+            customers={c: customer_out(a, as_of) for c, a in world.accounts.items()},
+            incidents=dict(world.incidents),
+            notifications=world.notifications,
+            next_event_at=world.next_event_at,
+        ),
+        done.policy,
+    )
+    assert replay(doc) == by_world
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+INSTANTS = st.sampled_from(
+    [
+        "2026-11-23T09:00:00+01:00",
+        "2026-11-23T09:00:00",
+        "2026-11-23T12:00:00Z",
+        "2027-03-28T02:30:00+02:00",
+        "9999-12-31T23:00:00Z",
+        "0001-01-01T00:00:00+00:00",
+        "soon",
+    ]
+)
+IDS = st.sampled_from(["acme", "p1", "i1", "", "globex"])
+FIELDS = {
+    "at": INSTANTS,
+    "customer": IDS,
+    "id": IDS,
+    "purchase": IDS,
+    "incident": IDS,
+    "product": st.sampled_from(["single", "bundle-3", "gold"]),
+    "count": st.integers(-2, 3),
+    "area": st.sampled_from(["setup", "running", "custom_development", "x"]),
+    "minutes": st.integers(-5, 300),
+    "reason": st.sampled_from(["vendor_bug", "bored"]),
+}
+
+
+@st.composite
+def garbage_events(draw: st.DrawFn) -> object:
+    """An event-shaped object with plausible and implausible fields, or any JSON value."""
+    if draw(st.integers(0, 4)) == 0:
+        return draw(JSON)
+    event: dict[str, Any] = {"type": draw(st.sampled_from([*EVENT_TYPES, "teleport"]))}
+    for name, values in FIELDS.items():
+        if draw(st.integers(0, 3)):
+            event[name] = draw(st.one_of(values, JSON) if draw(st.integers(0, 5)) == 0 else values)
+    return event
+
+
+@given(VALID, st.lists(st.tuples(st.integers(0, 20), garbage_events()), max_size=6))
+def test_replay_never_raises_on_garbage_events(doc: dict[str, Any], garbage: list[Any]) -> None:
+    """Without until, a scenario with any events at all, garbage included, is replayed: one
+    result per event, and no exception."""
+    events = list(doc["events"])
+    for place, event in garbage:
+        events.insert(min(place, len(events)), event)
+    data = replay({k: v for k, v in doc.items() if k != "until"} | {"events": events})
+    assert [r["index"] for r in data["results"]] == list(range(len(events)))
+
+
+@given(
+    st.one_of(
+        JSON,
+        st.builds(dict, events=st.lists(JSON, max_size=4)),
+        st.dictionaries(st.sampled_from(["events", "policy", "until", "x"]), JSON),
+    )
+)
+def test_any_json_is_an_outcome_or_a_scenario_error(document: object) -> None:
+    """Whatever JSON comes in, replay returns an outcome or raises ScenarioError, only."""
+    try:
+        data = replay(document)
+    except ScenarioError:
+        return
+    assert set(data) == {
+        "as_of",
+        "results",
+        "customers",
+        "incidents",
+        "notifications",
+        "next_event_at",
+    }

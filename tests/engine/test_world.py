@@ -1,0 +1,436 @@
+"""The world: time order, timers first, known IDs, and refusals that change nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pendulum
+import pytest
+
+from premier_policy import (
+    ACCEPTED,
+    Close,
+    CustomerReply,
+    Event,
+    Invalidate,
+    LogTime,
+    Open,
+    Policy,
+    PolicyError,
+    Purchase,
+    RefundRequest,
+    Refusal,
+    Reopen,
+    Resolve,
+    RuleId,
+    StaffReply,
+    World,
+    replay,
+)
+from premier_policy.engine import _time_order as time_order
+from premier_policy.engine import _world as world_module
+from premier_policy.engine._fold import Fold
+from premier_policy.engine._world import Applied
+
+PARIS = timezone(timedelta(hours=1))  # winter: all these instants are in CET
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """An instant in November 2026, Paris winter time (the 23rd is a Monday)."""
+    return datetime(2026, 11, day, hour, minute, tzinfo=PARIS)
+
+
+def utc(t: datetime) -> pendulum.DateTime:
+    return Policy().utc(t)
+
+
+def run(world: World, *events: object) -> list[Applied]:
+    """Apply events in order, threading the world; return every step."""
+    steps = []
+    for event in events:
+        step = world.apply(event)  # type: ignore[arg-type]
+        steps.append(step)
+        world = step.world
+    return steps
+
+
+def bought(customer: str = "acme", key: str = "p1", day: int = 23) -> Purchase:
+    return Purchase(at=at(day, 9), customer=customer, id=key, product="bundle-3")
+
+
+def test_apply_returns_a_new_world_and_keeps_the_old() -> None:
+    """A world is a value: applying returns a new one; the old one still reads as before."""
+    empty = World()
+    first = empty.apply(bought())
+    assert first.accepted
+    assert first.result is ACCEPTED
+    assert len(empty.accounts) == 0
+    assert empty.at is None
+    assert empty.notifications == ()
+    assert first.world.accounts["acme"].balance(at(23, 10)) == 3
+    assert first.world.purchases == {"p1": "acme"}
+    assert first.world.at == utc(at(23, 9))
+    assert [n.kind for n in first.world.notifications] == ["credits_purchased"]
+
+
+def test_out_of_order_is_refused_and_changes_nothing() -> None:
+    """input.out-of-order: earlier than the last applied event is refused; the world is kept."""
+    world = World().apply(bought()).world
+    late = world.apply(Open(at=at(23, 8), customer="acme", id="i1", area="setup"))
+    assert isinstance(late.result, Refusal)
+    assert late.result.rule is RuleId.INPUT_OUT_OF_ORDER
+    assert "2026-11-23 08:00 CET" in late.result.message
+    assert late.world is world
+    assert late.notifications == ()
+
+
+def test_equal_instants_apply_in_the_order_given() -> None:
+    """input.out-of-order: an event at the same instant as the last one is fine, in order."""
+    same = at(23, 9)
+    steps = run(
+        World(),
+        bought(),
+        Open(at=same, customer="acme", id="i1", area="setup"),
+        Open(at=same, customer="acme", id="i2", area="setup"),
+    )
+    assert all(step.accepted for step in steps)
+    assert list(steps[-1].world.incidents) == ["i1", "i2"]
+
+
+def test_timers_before_an_event_fire_first_in_time_order() -> None:
+    """input.timers: breaches of several incidents fire before a later event, in time order,
+    whichever customer the event is for."""
+    steps = run(
+        World(),
+        bought("acme"),
+        bought("globex", "p2"),
+        Open(at=at(23, 10), customer="globex", id="g1", area="setup"),  # due 12:00
+        Open(at=at(23, 9, 30), customer="acme", id="a1", area="setup"),  # refused: order
+        Open(at=at(23, 10, 30), customer="acme", id="a1", area="setup"),  # due 12:30
+        Purchase(at=at(23, 13), customer="initech", id="p3", product="single"),
+    )
+    last = steps[-1]
+    assert [(n.kind, n.incident, n.at) for n in last.notifications] == [
+        ("response_overdue", "g1", utc(at(23, 12))),
+        ("response_overdue", "a1", utc(at(23, 12, 30))),
+        ("credits_purchased", None, utc(at(23, 13))),
+    ]
+    times = [n.at for n in last.world.notifications]
+    assert times == sorted(times)
+
+
+def test_timers_at_the_same_instant_fire_in_creation_order() -> None:
+    """input.timers: two breaches due at one instant fire for the incident opened first."""
+    steps = run(
+        World(),
+        bought("acme"),
+        bought("globex", "p2"),
+        Open(at=at(23, 10), customer="globex", id="g1", area="setup"),
+        Open(at=at(23, 10), customer="acme", id="a1", area="setup"),
+        Purchase(at=at(23, 12, 1), customer="initech", id="p3", product="single"),
+    )
+    assert [n.incident for n in steps[-1].notifications[:2]] == ["g1", "a1"]
+
+
+def test_timers_due_at_the_event_instant_fire_after_it() -> None:
+    """input.timers: strictly before. A staff reply at the due instant meets the target,
+    and a timer due at the last event's instant is the next event."""
+    steps = run(
+        World(),
+        bought(),
+        Open(at=at(23, 10), customer="acme", id="i1", area="setup"),
+        Purchase(at=at(23, 12), customer="acme", id="p2", product="single"),
+    )
+    world = steps[-1].world
+    assert world.next_event_at == utc(at(23, 12))
+    replied = world.apply(StaffReply(at=at(23, 12), incident="i1"))
+    assert replied.accepted
+    assert replied.world.incidents["i1"].response_targets[0].breached is False
+
+
+def test_a_staff_reply_at_the_due_instant_meets_the_target() -> None:
+    """response.target: a reply at the due instant itself is in time; the breach timer
+    due then does not fire before it, and no response_overdue is sent."""
+    outcome = replay(
+        {
+            "events": [
+                {"at": "2026-11-30T09:00:00+01:00", "type": "purchase", "customer": "acme",
+                 "id": "p1", "product": "single"},
+                {"at": "2026-11-30T09:00:00+01:00", "type": "open", "customer": "acme",
+                 "id": "i1", "area": "setup"},
+                {"at": "2026-11-30T11:00:00+01:00", "type": "staff_reply", "incident": "i1"},
+            ]
+        }
+    )  # fmt: skip
+    (target,) = outcome["incidents"]["i1"]["response_targets"]
+    assert target["due_at"] == target["met_at"] == "2026-11-30T11:00:00+01:00"
+    assert target["breached"] is False
+    assert "response_overdue" not in {n["kind"] for n in outcome["notifications"]}
+
+
+def test_a_refused_event_fires_no_timer_and_keeps_the_clock() -> None:
+    """A refusal changes nothing, time included: the breach due before it fires later, at
+    its own instant, and an event earlier than the refused one is still in order."""
+    world = run(World(), bought(), Open(at=at(23, 10), customer="acme", id="i1", area="setup"))[
+        -1
+    ].world
+    refused = world.apply(RefundRequest(at=at(23, 15), customer="acme", purchase="p1"))
+    assert isinstance(refused.result, Refusal)
+    assert refused.result.rule is RuleId.CREDITS_NO_REFUNDS
+    assert refused.world is world
+    assert refused.notifications == ()
+    after = world.apply(StaffReply(at=at(23, 14), incident="i1"))
+    assert after.accepted
+    assert [(n.kind, n.at) for n in after.notifications] == [
+        ("response_overdue", utc(at(23, 12))),
+        ("response_posted", utc(at(23, 14))),
+    ]
+
+
+def test_duplicate_ids_are_refused_across_customers() -> None:
+    """input.duplicate-id: purchase and incident IDs are global; retrying never charges twice."""
+    world = run(
+        World(), bought("acme"), Open(at=at(23, 10), customer="acme", id="i1", area="setup")
+    )[-1].world
+    again = world.apply(bought("globex", "p1", day=24))
+    assert isinstance(again.result, Refusal)
+    assert again.result.rule is RuleId.INPUT_DUPLICATE_ID
+    assert again.world is world
+    twice = world.apply(Open(at=at(24, 10), customer="acme", id="i1", area="setup"))
+    assert isinstance(twice.result, Refusal)
+    assert twice.result.rule is RuleId.INPUT_DUPLICATE_ID
+    assert twice.world is world
+
+
+def test_a_refused_open_leaves_its_id_free() -> None:
+    """input.duplicate-id: only applied IDs are known, so a refused open may be retried."""
+    steps = run(
+        World(),
+        Open(at=at(23, 9), customer="acme", id="i1", area="setup"),
+        bought(day=23),
+        Open(at=at(23, 10), customer="acme", id="i1", area="setup"),
+    )
+    assert isinstance(steps[0].result, Refusal)
+    assert steps[0].result.rule is RuleId.CREDITS_NONE_AVAILABLE
+    assert len(steps[0].world.accounts) == 0  # a refusal creates no account either
+    assert steps[2].accepted
+
+
+def test_unknown_incident_is_refused() -> None:
+    """input.unknown-incident: every incident event naming an unknown incident is refused."""
+    world = World().apply(bought()).world
+    for event in (
+        StaffReply(at=at(24, 9), incident="nope"),
+        CustomerReply(at=at(24, 9), incident="nope"),
+        LogTime(at=at(24, 9), incident="nope", minutes=5),
+        Resolve(at=at(24, 9), incident="nope"),
+        Close(at=at(24, 9), incident="nope"),
+        Reopen(at=at(24, 9), incident="nope"),
+        Invalidate(at=at(24, 9), incident="nope", reason="vendor_bug"),
+    ):
+        step = world.apply(event)
+        assert isinstance(step.result, Refusal)
+        assert step.result.rule is RuleId.INPUT_UNKNOWN_INCIDENT
+        assert step.world is world
+
+
+def test_unknown_product_is_malformed_and_names_the_field() -> None:
+    """input.malformed: an unknown product is refused naming the field; nothing changes."""
+    world = World()
+    step = world.apply(Purchase(at=at(23, 9), customer="acme", id="p1", product="gold"))
+    assert isinstance(step.result, Refusal)
+    assert step.result.rule is RuleId.INPUT_MALFORMED
+    assert step.result.message.startswith("malformed event: product: unknown product 'gold'")
+    assert step.world is world
+
+
+def test_refund_for_a_stranger_is_refused_without_creating_an_account() -> None:
+    """credits.no-refunds holds for anyone; a refusal creates nothing."""
+    step = World().apply(RefundRequest(at=at(23, 9), customer="nobody", purchase="p9"))
+    assert isinstance(step.result, Refusal)
+    assert step.result.rule is RuleId.CREDITS_NO_REFUNDS
+    assert len(step.world.accounts) == 0
+
+
+def test_incident_events_reach_the_incident_and_its_account() -> None:
+    """Accepted incident events change the incident, and the account when credits move."""
+    steps = run(
+        World(),
+        bought(),
+        Open(at=at(23, 10), customer="acme", id="i1", area="setup"),
+        LogTime(at=at(23, 11), incident="i1", minutes=200),
+        Invalidate(at=at(23, 12), incident="i1", reason="vendor_bug"),
+    )
+    assert all(step.accepted for step in steps)
+    world = steps[-1].world
+    assert world.incidents["i1"].state == "invalid"
+    assert world.accounts["acme"].balance(at(23, 12)) == 3
+    assert steps[2].world.accounts is steps[1].world.accounts  # logging time moves no credit
+
+
+def test_advance_fires_timers_at_or_before_until_and_moves_the_clock() -> None:
+    """input.timers: advance is inclusive; next_event_at is then strictly later."""
+    world = run(World(), bought(), Open(at=at(23, 10), customer="acme", id="i1", area="setup"))[
+        -1
+    ].world
+    moved, fired = world.advance(at(23, 12))
+    assert [(n.kind, n.at) for n in fired] == [("response_overdue", utc(at(23, 12)))]
+    assert moved.at == utc(at(23, 12))
+    assert moved.next_event_at is not None
+    assert moved.next_event_at > moved.at
+    assert moved.notifications[-1] == fired[0]
+    assert dict(moved.purchases) == {"p1": "acme"}  # advancing forgets no purchase
+    assert world.advance(at(23, 11))[1] == ()
+
+
+def test_advance_refuses_to_go_back_in_time() -> None:
+    """input.out-of-order: advancing to before the clock is a programmer error."""
+    world = World().apply(bought()).world
+    with pytest.raises(PolicyError) as info:
+        world.advance(at(23, 8))
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_OUT_OF_ORDER, "until")
+    with pytest.raises(PolicyError) as naive:
+        world.advance(datetime(2026, 11, 24, 9))
+    assert (naive.value.rule, naive.value.field) == (RuleId.INPUT_AWARE_ONLY, "until")
+    with pytest.raises(PolicyError) as naive:
+        Fold(Policy()).advance(datetime(2026, 11, 24, 9))  # type: ignore[arg-type]
+    assert (naive.value.rule, naive.value.field) == (RuleId.INPUT_AWARE_ONLY, "until")
+
+
+def test_an_empty_world_has_no_timer() -> None:
+    """Nothing bought, nothing open: no timer, and advancing fires nothing."""
+    world = World()
+    assert world.next_event_at is None
+    moved, fired = world.advance(at(23, 9))
+    assert fired == ()
+    assert moved.at == utc(at(23, 9))
+    assert moved.notifications == ()
+
+
+def test_misuse_raises_policy_error() -> None:
+    """A non-event or a non-policy is a programmer error, named."""
+    with pytest.raises(PolicyError) as info:
+        World().apply("purchase")  # type: ignore[arg-type]
+    assert (info.value.field, str(info.value)) == ("event", "event: expected an event, got str")
+    with pytest.raises(PolicyError) as bad:
+        World("policy")  # type: ignore[arg-type]
+    assert (bad.value.field, str(bad.value)) == ("policy", "policy: expected a Policy, got str")
+
+
+def test_worlds_built_alike_are_equal() -> None:
+    """Two worlds from the same events compare equal; a different history does not."""
+    events = [bought(), Open(at=at(23, 10), customer="acme", id="i1", area="setup")]
+    one = run(World(), *events)[-1].world
+    two = run(World(), *events)[-1].world
+    assert one == two
+    assert one != run(World(), *events[:1])[-1].world
+    assert one._log != "log"  # the log compares only with logs
+
+
+def test_worlds_equal_whatever_the_steps_of_time() -> None:
+    """Advancing in two steps or in one fires the same notifications: the worlds are
+    equal, though their logs were written in different batches; logs of as many but
+    different notifications are not."""
+    world = run(World(), bought(), Open(at=at(23, 10), customer="acme", id="i1", area="setup"))[
+        -1
+    ].world
+    end = datetime(2027, 11, 24, tzinfo=PARIS)
+    halfway, first = world.advance(at(23, 13))
+    two_steps, rest = halfway.advance(end)
+    one_step, fired = world.advance(end)
+    assert (len(first), len(rest)) == (1, 2)
+    assert first + rest == fired
+    assert two_steps == one_step
+    assert two_steps.notifications == one_step.notifications
+    log = world_module._Log
+    assert log(fired[1:], log(fired[:1], None)) == log(fired, None)
+    assert log(fired[:1], None) != log(fired[1:2], None)
+
+
+def test_a_date_past_year_9999_is_refused_not_raised() -> None:
+    """A purchase whose year of validity would end after 9999 is refused, naming its rule."""
+    step = World().apply(
+        Purchase(at=datetime(9999, 6, 1, tzinfo=UTC), customer="a", id="p", product="single")
+    )
+    assert isinstance(step.result, Refusal)
+    assert step.result.rule is RuleId.CREDITS_VALIDITY
+
+
+def far_future() -> tuple[World, Fold]:
+    """A world whose incident auto-closes on 9999-12-20, when its reopen window would end
+    past the year 9999: that timer cannot fire."""
+    z = UTC
+    events: list[Event] = [
+        Purchase(at=datetime(9998, 12, 25, tzinfo=z), customer="a", id="p", product="single"),
+        Open(at=datetime(9999, 11, 1, tzinfo=z), customer="a", id="i", area="setup"),
+        StaffReply(at=datetime(9999, 11, 2, tzinfo=z), incident="i"),
+        Resolve(at=datetime(9999, 11, 20, tzinfo=z), incident="i"),
+    ]
+    world, fold = World(), Fold(Policy())
+    for event in events:
+        step = world.apply(event)
+        assert step.accepted, step.result
+        world = step.world
+        assert fold.apply(event) is ACCEPTED
+    return world, fold
+
+
+def test_a_timer_that_cannot_fire_refuses_the_event_and_changes_nothing() -> None:
+    """Both engines refuse an event behind a timer that cannot fire, and keep their state."""
+    world, fold = far_future()
+    later = StaffReply(at=datetime(9999, 12, 25, tzinfo=UTC), incident="i")
+    step = world.apply(later)
+    assert isinstance(step.result, Refusal)
+    assert step.world is world
+    kept = (dict(fold.incidents), list(fold.notifications), fold.at)
+    result = fold.apply(later)
+    assert isinstance(result, Refusal)
+    assert result.rule is RuleId.INPUT_MALFORMED
+    assert (dict(fold.incidents), list(fold.notifications), fold.at) == kept
+
+
+def test_the_fold_undoes_timers_fired_before_a_refusal() -> None:
+    """The engine's working copy rolls back the timers (an incident's breach, an account's
+    expiry notice) fired before a refused event: it changes nothing either."""
+    fold = Fold(Policy())
+    for event in (bought(), Open(at=at(23, 10), customer="acme", id="i1", area="setup")):
+        assert fold.apply(event) is ACCEPTED
+    before = (dict(fold.accounts), dict(fold.incidents), list(fold.notifications))
+    next_timer = fold.next_event_at
+    a_year_later = datetime(2027, 11, 23, 12, tzinfo=PARIS)  # expiring notice, breach fired
+    result = fold.apply(Close(at=a_year_later, incident="i1"))  # still waiting: refused
+    assert isinstance(result, Refusal)
+    assert result.rule is RuleId.LIFECYCLE_INVALID_TRANSITION
+    assert (dict(fold.accounts), dict(fold.incidents), list(fold.notifications)) == before
+    assert fold.next_event_at == next_timer
+    assert fold.at == utc(at(23, 10))
+    assert fold.apply(StaffReply(at=at(23, 11), incident="i1")) is ACCEPTED
+
+
+def test_expiry_notices_fire_in_time_order_with_incident_timers() -> None:
+    """input.timers: an account's expiry notices are timers too, interleaved by instant."""
+    steps = run(
+        World(),
+        bought(),
+        Open(at=at(23, 10), customer="acme", id="i1", area="setup"),
+    )
+    world, fired = steps[-1].world.advance(datetime(2027, 11, 24, tzinfo=PARIS))
+    assert [(n.kind, n.at) for n in fired] == [
+        ("response_overdue", utc(at(23, 12))),
+        ("credits_expiring", utc(datetime(2027, 10, 24, 9, tzinfo=timezone(timedelta(hours=2))))),
+        ("credits_expired", utc(datetime(2027, 11, 23, 9, tzinfo=PARIS))),
+    ]
+    assert world.next_event_at is None
+
+
+def test_a_timer_that_does_not_move_on_is_a_bug(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Firing must move an entity's timer later, or the loop would never end."""
+    world = run(World(), bought(), Open(at=at(23, 10), customer="acme", id="i1", area="setup"))[
+        -1
+    ].world
+    # An advance that fires nothing leaves the breach due where it was.
+    monkeypatch.setattr(
+        time_order, "advance", lambda policy, incident, until, inclusive: (incident, ())
+    )
+    with pytest.raises(AssertionError, match="did not move on"):
+        world.advance(at(23, 13))

@@ -1,0 +1,161 @@
+"""Policy(): the seed's numbers, each configurable and validated."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pendulum
+import pytest
+
+from premier_policy import Policy, PolicyError, RuleId
+from premier_policy.terms._policy import _span
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "response_target_minutes",
+        "allowance_minutes",
+        "validity_years",
+        "auto_close_days",
+        "reopen_days",
+    ],
+)
+def test_positive_numbers_are_checked(name: str) -> None:
+    """Zero, negatives and non-integers are refused, naming the field."""
+    bad: object
+    for bad in (0, -1, 1.5, "1", True):
+        with pytest.raises(PolicyError) as info:
+            Policy(**{name: bad})  # type: ignore[arg-type]
+        assert info.value.field == name
+
+
+def test_zero_is_allowed_where_it_means_none() -> None:
+    """No warning and no expiry notice are valid choices."""
+    policy = Policy(warning_minutes=0, expiry_notice_days=0)
+    assert (policy.warning_minutes, policy.expiry_notice_days) == (0, 0)
+
+
+def test_warning_cannot_exceed_allowance() -> None:
+    """A warning level above the allowance makes no sense."""
+    assert Policy(allowance_minutes=60, warning_minutes=60).warning_minutes == 60
+    with pytest.raises(PolicyError) as info:
+        Policy(allowance_minutes=60, warning_minutes=61)
+    assert info.value.field == "warning_minutes"
+
+
+def test_local_and_utc_forms() -> None:
+    """Policy.local is the calendar's zone, Policy.utc is UTC; both refuse naive input."""
+    policy = Policy()
+    t = datetime(2026, 7, 1, 6, tzinfo=UTC)
+    assert (policy.local(t).hour, policy.local(t).tzinfo) == (8, policy.tz)
+    assert (policy.utc(t).hour, policy.utc(t).tzinfo) == (6, pendulum.UTC)
+    for convert in (policy.local, policy.utc):
+        with pytest.raises(PolicyError) as info:
+            convert(datetime(2026, 7, 1, 6))
+        assert info.value.rule is RuleId.INPUT_AWARE_ONLY
+
+
+def paris(*fields: int) -> pendulum.DateTime:
+    return pendulum.datetime(*fields, tz="Europe/Paris")  # type: ignore[arg-type, misc]
+
+
+def test_wall_add_keeps_the_wall_clock_across_summer_time() -> None:
+    """lifecycle.auto-close and credits.validity count on the Paris wall clock: 30 days
+    from 10:00 CEST is 10:00 CET (30 days and an hour), a year from 29 February is 28
+    February; the result is UTC, and negative amounts move back."""
+    policy = Policy()
+    later = policy.wall_add(paris(2026, 10, 10, 10), days=30)
+    assert (later, later.tzinfo) == (paris(2026, 11, 9, 10), pendulum.UTC)
+    assert later - paris(2026, 10, 10, 10) == pendulum.duration(days=30, hours=1)
+    assert policy.wall_add(paris(2028, 2, 29, 10), years=1) == paris(2029, 2, 28, 10)
+    assert policy.wall_add(paris(2027, 4, 15, 10), days=-30) == paris(2027, 3, 16, 10)
+    # The zone the instant comes in does not matter: the policy zone's wall clock does.
+    new_york = paris(2026, 10, 10, 10).in_timezone("America/New_York")
+    assert policy.wall_add(new_york, days=30) == later
+
+
+def test_wall_add_gap_moves_forward_and_fold_is_the_later_reading() -> None:
+    """02:30 is missing on 2027-03-28 (03:30 CEST instead) and happens twice on
+    2027-10-31 (the second, CET, is chosen)."""
+    policy = Policy()
+    assert policy.show(policy.wall_add(paris(2026, 3, 28, 2, 30), years=1)) == (
+        "2027-03-28 03:30 CEST"
+    )
+    assert policy.wall_add(paris(2027, 10, 1, 2, 30), days=30) == pendulum.datetime(
+        2027, 10, 31, 1, 30
+    )
+
+
+def test_wall_add_beyond_the_calendar_names_the_field() -> None:
+    """Past the year 9999 or before the year 1: a PolicyError naming the field and
+    saying how far and from when; naive instants are refused (input.aware-only)."""
+    policy = Policy()
+    with pytest.raises(PolicyError) as info:
+        policy.wall_add(pendulum.datetime(9999, 6, 1), years=1, field="resolved_at")
+    assert str(info.value) == (
+        "resolved_at: 1 year after 9999-06-01 02:00 CEST is after the year 9999"
+    )
+    with pytest.raises(PolicyError) as info:
+        policy.wall_add(pendulum.datetime(9999, 6, 1), years=1, days=1)
+    assert (
+        str(info.value) == "at: 1 year and 1 day after 9999-06-01 02:00 CEST is after the year 9999"
+    )
+    with pytest.raises(PolicyError, match=r"^at: 2 days before .* is before the year 1$"):
+        policy.wall_add(pendulum.datetime(1, 1, 2), days=-2)
+    with pytest.raises(PolicyError) as info:
+        policy.wall_add(pendulum.datetime(9999, 12, 31, 23, 30), days=1)
+    assert info.value.field == "at"  # the instant itself is past 9999 in Paris
+    with pytest.raises(PolicyError) as info:
+        policy.wall_add(datetime(2026, 7, 1, 6), days=1)
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_AWARE_ONLY, "at")
+
+
+def test_utc_of_pendulum_values_agrees_with_the_boundary() -> None:
+    """Policy.utc takes aware pendulum values to UTC by its own fast path: the same
+    instant (both readings of the autumn fold, the calendar's last year included) as
+    premier_policy.base._instants.utc, and a naive value is refused the same way."""
+    from premier_policy.base._instants import utc
+
+    policy = Policy()
+    fold = pendulum.datetime(2026, 10, 25, 2, 30, tz="Europe/Paris")
+    values = [
+        fold.replace(fold=0),
+        fold.replace(fold=1),
+        pendulum.datetime(9999, 12, 31, 23, tz="America/New_York"),
+        pendulum.datetime(1, 1, 1, 12, tz="Europe/Paris"),
+        pendulum.datetime(2026, 7, 1, 6, tz="UTC"),
+    ]
+    for value in values[:-1]:
+        try:
+            expected = utc(value)
+        except PolicyError as error:
+            with pytest.raises(PolicyError, match=error.detail):
+                policy.utc(value)
+            continue
+        got = policy.utc(value)
+        assert (got, got.tzinfo, got.fold) == (expected, pendulum.UTC, 0)
+    assert policy.utc(values[0]) != policy.utc(values[1])  # an hour apart
+    assert policy.utc(values[-1]) is values[-1]  # stored instants pass through
+    with pytest.raises(PolicyError) as info:
+        policy.utc(pendulum.naive(2026, 7, 1, 6), field="until")
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_AWARE_ONLY, "until")
+
+
+def test_show_keeps_seconds_and_their_fraction_only_when_set() -> None:
+    """Instants a few milliseconds apart read differently; whole minutes stay short."""
+    policy = Policy()
+    base = pendulum.datetime(2027, 1, 5, 18, tz="UTC")
+    assert policy.show(base) == "2027-01-05 19:00 CET"
+    assert policy.show(base.add(seconds=7)) == "2027-01-05 19:00:07 CET"
+    assert policy.show(base.add(microseconds=500)) == "2027-01-05 19:00:00.0005 CET"
+    assert policy.show(base.add(seconds=1, microseconds=120_000)) == "2027-01-05 19:00:01.12 CET"
+    assert policy.show(base.add(microseconds=1)) != policy.show(base.add(microseconds=2))
+
+
+def test_span_words_every_count_including_none() -> None:
+    """The spans in wall-clock refusals read as English, down to no time at all."""
+    assert _span(30, 0) == "30 days"
+    assert _span(-1, 1) == "1 year and 1 day"
+    assert _span(0, -2) == "2 years"
+    assert _span(0, 0) == "0 days"

@@ -1,0 +1,655 @@
+"""The wire format: events and policies in through cattrs, the outcome out, errors named."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pendulum
+import pytest
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
+from hypothesis import given
+from hypothesis import strategies as st
+
+from premier_policy import (
+    Event,
+    Policy,
+    PolicyError,
+    Purchase,
+    Resolve,
+    RuleId,
+    ScenarioError,
+    event_from_dict,
+    event_to_dict,
+    replay,
+)
+from premier_policy.base._events import Area, InvalidReason
+from premier_policy.base._instants import zone
+from premier_policy.base._notifications import Notification
+from premier_policy.strategies import events
+from premier_policy.terms._money import Money
+from premier_policy.wire._converter import CONVERTER as _CONVERTER
+from premier_policy.wire._converter import _converter
+from premier_policy.wire._converter import explain as _explain
+from premier_policy.wire._converter import json_kind as _kind
+from premier_policy.wire._events import EVENT_TYPES
+from premier_policy.wire._outcome import LotOut, Outcome, ResultOut, _Instants, outcome_dict, view
+from premier_policy.wire._policy import _Overrides, structure_policy
+from premier_policy.wire._scenario import read_scenario
+
+AT = "2026-11-27T10:00:00+01:00"
+
+
+@given(events(max_size=12))
+def test_events_round_trip(sequence: list[Event]) -> None:
+    """Every well-formed event survives the wire both ways, its instant as the same instant."""
+    for event in sequence:
+        wired = event_to_dict(event)
+        assert wired["type"] in EVENT_TYPES
+        back = event_from_dict(wired)
+        assert type(back) is type(event)
+        assert back == attrs.evolve(event, at=back.at)
+        # The same instant, read back in UTC (compared in UTC: PEP 495 makes == across
+        # zones False for an instant in an autumn fold).
+        assert back.at == Policy().utc(event.at)
+
+
+def test_instants_are_read_in_utc_whatever_their_offset() -> None:
+    """input.aware-only: Z and offsets give the same UTC instant."""
+    one = event_from_dict({"type": "resolve", "at": "2026-11-27T09:00:00Z", "incident": "i"})
+    two = event_from_dict({"type": "resolve", "at": AT, "incident": "i"})
+    assert one.at == two.at
+    assert one.at.tzinfo is pendulum.UTC
+
+
+def test_count_defaults_to_one() -> None:
+    """The format's one default: a purchase of one unit."""
+    event = event_from_dict(
+        {"type": "purchase", "at": AT, "customer": "acme", "id": "p1", "product": "single"}
+    )
+    assert isinstance(event, Purchase)
+    assert event.count == 1
+
+
+PURCHASE = {"type": "purchase", "at": AT, "customer": "acme", "id": "p1", "product": "single"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "rule", "field"),
+    [
+        (5, RuleId.INPUT_MALFORMED, "event"),
+        (["purchase"], RuleId.INPUT_MALFORMED, "event"),
+        ({"at": AT}, RuleId.INPUT_MALFORMED, "type"),
+        ({**PURCHASE, "type": "teleport"}, RuleId.INPUT_MALFORMED, "type"),
+        ({**PURCHASE, "type": 7}, RuleId.INPUT_MALFORMED, "type"),
+        ({k: v for k, v in PURCHASE.items() if k != "at"}, RuleId.INPUT_MALFORMED, "at"),
+        ({k: v for k, v in PURCHASE.items() if k != "id"}, RuleId.INPUT_MALFORMED, "id"),
+        ({**PURCHASE, "cuont": 3}, RuleId.INPUT_MALFORMED, "cuont"),
+        ({**PURCHASE, "customer": 7}, RuleId.INPUT_MALFORMED, "customer"),
+        ({**PURCHASE, "customer": ""}, RuleId.INPUT_MALFORMED, "customer"),
+        ({**PURCHASE, "count": 0}, RuleId.INPUT_MALFORMED, "count"),
+        ({**PURCHASE, "count": True}, RuleId.INPUT_MALFORMED, "count"),
+        ({**PURCHASE, "count": "2"}, RuleId.INPUT_MALFORMED, "count"),
+        ({**PURCHASE, "at": "2026-11-27T10:00:00"}, RuleId.INPUT_AWARE_ONLY, "at"),
+        ({**PURCHASE, "at": "yesterday"}, RuleId.INPUT_MALFORMED, "at"),
+        ({**PURCHASE, "at": 1.7e9}, RuleId.INPUT_MALFORMED, "at"),
+        (
+            {"type": "log_time", "at": AT, "incident": "i1", "minutes": 1.5},
+            RuleId.INPUT_MALFORMED,
+            "minutes",
+        ),
+        (
+            {"type": "invalidate", "at": AT, "incident": "i1", "reason": "bored"},
+            RuleId.INPUT_MALFORMED,
+            "reason",
+        ),
+        (
+            {"type": "open", "at": AT, "customer": "a", "id": "i", "area": None},
+            RuleId.INPUT_MALFORMED,
+            "area",
+        ),
+    ],
+)
+def test_malformed_events_name_rule_and_field(raw: object, rule: RuleId, field: str) -> None:
+    """input.malformed (input.aware-only for a naive instant): the error names the field."""
+    with pytest.raises(PolicyError) as info:
+        event_from_dict(raw)
+    assert (info.value.rule, info.value.field) == (rule, field)
+
+
+def test_policy_overrides_every_field() -> None:
+    """Every override of the format reaches the Policy; absent ones keep the defaults."""
+    policy = structure_policy(
+        {
+            "timezone": "America/New_York",
+            "hours": {"sat": [["10:00", "12:00"], ["13:00", "16:00"]]},
+            "closures": ["2026-12-26"],
+            "openings": {"2026-12-27": [["09:00", "11:00"]]},
+            "response_target_minutes": 60,
+            "allowance_minutes": 300,
+            "warning_minutes": 30,
+            "validity_years": 2,
+            "expiry_notice_days": 14,
+            "auto_close_days": 7,
+            "reopen_days": 10,
+            "products": {"solo": {"credits": 1, "price": "80.00"}},
+            "currency": "EUR",
+        }
+    )
+    calendar, catalog = policy.calendar, policy.catalog
+    assert calendar.tz.name == "America/New_York"
+    assert [str(span) for span in calendar.week.sat] == ["10:00-12:00", "13:00-16:00"]
+    assert calendar.week.mon == ()
+    assert [day.isoformat() for day in calendar.closures] == ["2026-12-26"]
+    assert [str(opening) for opening in calendar.openings] == ["2026-12-27 09:00-11:00"]
+    numbers = (policy.response_target_minutes, policy.allowance_minutes, policy.warning_minutes)
+    assert numbers == (60, 300, 30)
+    assert (policy.validity_years, policy.expiry_notice_days) == (2, 14)
+    assert (policy.auto_close_days, policy.reopen_days) == (7, 10)
+    assert [(p.name, p.credits, str(p.price)) for p in catalog.products] == [
+        ("solo", 1, "80.00 EUR")
+    ]
+
+
+def test_no_overrides_is_the_default_policy() -> None:
+    """No policy, or an empty one, is Policy(); a currency alone reprices the default catalog."""
+    assert structure_policy(None) == Policy()
+    assert structure_policy({}) == Policy()
+    euros = structure_policy({"currency": "EUR"}).catalog
+    assert [str(p.price) for p in euros.products] == ["75.00 EUR", "225.00 EUR"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "rule", "field"),
+    [
+        ([], RuleId.INPUT_MALFORMED, "policy"),
+        ({"timezone": "Mars/Olympus"}, None, "timezone"),
+        ({"timezone": 5}, None, "timezone"),
+        ({"hours": {"monday": []}}, RuleId.HOURS_SCHEDULE, "hours"),
+        ({"closures": ["2026-02-30"]}, RuleId.HOURS_CLOSURES, "closures"),
+        ({"openings": []}, RuleId.HOURS_CLOSURES, "openings"),
+        ({"openings": {"2026-12-05": "9-12"}}, RuleId.HOURS_CLOSURES, "openings.2026-12-05"),
+        (
+            {"openings": {"2026-12-05": [["12:00", "09:00"]]}},
+            RuleId.HOURS_CLOSURES,
+            "openings.2026-12-05",
+        ),
+        (
+            {"openings": {"someday": [["09:00", "12:00"]]}},
+            RuleId.HOURS_CLOSURES,
+            "openings.someday",
+        ),
+        ({"reopen_days": 0}, None, "reopen_days"),
+        ({"response_target_minutes": "120"}, None, "response_target_minutes"),
+        ({"warning_minutes": 300}, None, "warning_minutes"),
+        ({"allowance": 5}, RuleId.INPUT_MALFORMED, "allowance"),
+        ({"products": []}, RuleId.CREDITS_CATALOG, "products"),
+        ({"products": {"solo": 5}}, RuleId.CREDITS_CATALOG, "products.solo"),
+        ({"products": {"solo": {"credits": 1}}}, RuleId.INPUT_MALFORMED, "products.solo.price"),
+        (
+            {"products": {"solo": {"credits": 0, "price": "1"}}},
+            RuleId.CREDITS_CATALOG,
+            "products.solo.credits",
+        ),
+        (
+            {"products": {"solo": {"credits": 1, "price": "1", "x": 1}}},
+            RuleId.INPUT_MALFORMED,
+            "products.solo.x",
+        ),
+        ({"currency": "euro"}, RuleId.CREDITS_CATALOG, "currency"),
+    ],
+)
+def test_invalid_policies_name_the_field(raw: object, rule: RuleId | None, field: str) -> None:
+    """An invalid policy raises PolicyError naming the field (a document error upstream)."""
+    with pytest.raises(PolicyError) as info:
+        structure_policy(raw)
+    assert (info.value.rule, info.value.field) == (rule, field)
+
+
+def test_read_scenario() -> None:
+    """The top level: events kept raw (each judged alone), until in UTC, policy read."""
+    doc = read_scenario(
+        {
+            "$schema": "x",
+            "description": "d",
+            "policy": {"auto_close_days": 3},
+            "until": "2027-01-01T00:00:00+01:00",
+            "events": [1, {"type": "nope"}],
+        }
+    )
+    assert doc.events == (1, {"type": "nope"})
+    assert doc.until == pendulum.datetime(2026, 12, 31, 23)
+    assert doc.policy.auto_close_days == 3
+
+
+@pytest.mark.parametrize(
+    ("raw", "rule", "field"),
+    [
+        ([], None, "scenario"),
+        ("events", None, "scenario"),
+        ({}, None, "events"),
+        ({"events": {}}, None, "events"),
+        ({"events": [], "title": "x"}, None, "title"),
+        ({"events": [], "policy": {"timezone": "Nowhere/Land"}}, None, "policy.timezone"),
+        (
+            {"events": [], "policy": {"products": {"a": {"credits": 0, "price": "1"}}}},
+            RuleId.CREDITS_CATALOG,
+            "policy.products.a.credits",
+        ),
+        ({"events": [], "until": "2027-01-01T00:00:00"}, RuleId.INPUT_AWARE_ONLY, "until"),
+        ({"events": [], "until": "soon"}, RuleId.INPUT_MALFORMED, "until"),
+        ({"events": [], "until": 5}, RuleId.INPUT_MALFORMED, "until"),
+    ],
+)
+def test_not_a_scenario(raw: object, rule: RuleId | None, field: str) -> None:
+    """A document that is not a scenario raises ScenarioError (a PolicyError) naming the field."""
+    with pytest.raises(ScenarioError) as info:
+        read_scenario(raw)
+    assert isinstance(info.value, PolicyError)
+    assert (info.value.rule, info.value.field) == (rule, field)
+
+
+def test_outcome_writes_instants_in_the_policy_zone_and_money_as_text() -> None:
+    """Instants in the policy zone with their offset (summer and winter), money '225.00'."""
+    policy = structure_policy({"timezone": "Europe/Paris"})
+    summer = pendulum.datetime(2026, 7, 1, 8)  # UTC
+    winter = datetime(2026, 12, 1, 8, tzinfo=timezone(timedelta(hours=-5)))  # not UTC
+    outcome = Outcome(
+        as_of=summer,
+        results=(
+            ResultOut(index=0, accepted=True),
+            ResultOut(index=1, accepted=False, rule=RuleId.CREDITS_NO_REFUNDS, message="no"),
+        ),
+        customers={},
+        incidents={},
+        notifications=(Notification(winter, "credits_purchased", "customer", "acme"),),  # type: ignore[arg-type]
+        next_event_at=None,
+    )
+    data = outcome_dict(outcome, policy)
+    assert data == {
+        "as_of": "2026-07-01T10:00:00+02:00",
+        "results": [
+            {"index": 0, "accepted": True},
+            {"index": 1, "accepted": False, "rule": "credits.no-refunds", "message": "no"},
+        ],
+        "customers": {},
+        "incidents": {},
+        "notifications": [
+            {
+                "at": "2026-12-01T14:00:00+01:00",
+                "kind": "credits_purchased",
+                "to": "customer",
+                "customer": "acme",
+                "incident": None,
+            }
+        ],
+        "next_event_at": None,
+    }
+
+
+def test_views_fill_fields_by_name_and_path() -> None:
+    """A view takes each field from the value of the same name, or its dotted path."""
+
+    class Source:
+        id, product, credits, remaining = "p1", "bundle-3", 3, 2
+        purchased_at = pendulum.datetime(2026, 1, 1)
+        expires_at = pendulum.datetime(2027, 1, 1)
+        price = Money("225.00", "EUR")
+
+    lot = view(LotOut, Source())
+    assert (lot.id, lot.price.amount, lot.currency) == ("p1", Decimal("225.00"), "EUR")
+
+    @attrs.frozen
+    class Just:
+        currency: str = attrs.field(metadata={"premier_policy.wire.from": "price.currency"})
+
+    assert view(Just, Source()) == Just("EUR")
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+        lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+        max_leaves=5,
+    )
+)
+def test_json_kinds_are_named(value: object) -> None:
+    """Error messages name a JSON value's kind in words."""
+    assert _kind(value) in {"null", "a boolean", "a number", "a string", "a list", "an object"}
+
+
+def test_a_value_outside_json_has_a_generic_kind() -> None:
+    """Python callers may pass anything; the message still reads."""
+    assert _kind(datetime.now(UTC)) == "a value"
+
+
+def test_event_to_dict_refuses_a_non_event_naming_rule_input_malformed() -> None:
+    """Anything but an event is input.malformed naming ``event``, not a KeyError."""
+    with pytest.raises(PolicyError) as info:
+        event_to_dict(None)  # type: ignore[arg-type]
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, "event")
+
+
+@pytest.mark.parametrize(
+    ("timezone_name", "until"),
+    [
+        ("Europe/Paris", "9999-12-31T23:00:00Z"),  # 10000-01-01T00:00+01:00
+        ("America/New_York", "0001-01-01T01:00:00Z"),  # before the year 1 there
+    ],
+)
+def test_until_beyond_the_calendar_of_the_policy_zone_names_the_until_field(
+    timezone_name: str, until: str
+) -> None:
+    """``until`` is read in the policy zone, where the outcome writes it: an instant
+    outside the years 1 to 9999 there is a ScenarioError naming ``until``."""
+    with pytest.raises(ScenarioError) as info:
+        read_scenario({"events": [], "until": until, "policy": {"timezone": timezone_name}})
+    assert info.value.field == "until"
+    # The same instant in UTC is writable, and kept as given.
+    doc = read_scenario({"events": [], "until": until, "policy": {"timezone": "UTC"}})
+    assert doc.until == datetime.fromisoformat(until)
+
+
+@pytest.mark.parametrize(
+    "at", ["9999-12-31T10:00:00Z", "9999-12-31T23:59:59+00:00", "0001-01-01T11:59:59Z"]
+)
+def test_events_near_the_ends_of_time_are_refused_naming_rule_input_malformed(at: str) -> None:
+    """An event instant that some IANA zone (-12:00 to +14:00) cannot write within the
+    years 1 to 9999 is input.malformed naming ``at``: accepted, the outcome could not
+    write it; the first and last writable instants are accepted."""
+    raw = {"type": "resolve", "at": at, "incident": "i1"}
+    with pytest.raises(PolicyError) as info:
+        event_from_dict(raw)
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, "at")
+    for ok in ("9999-12-31T09:59:59.999999Z", "0001-01-01T12:00:00Z"):
+        assert event_from_dict(raw | {"at": ok}).at == datetime.fromisoformat(ok)
+
+
+# --- the converter, built at test time: its hooks are configured at import otherwise ----
+
+
+@given(events(max_size=12))
+def test_a_converter_built_now_reads_and_writes_events_as_the_module_one(
+    sequence: list[Event],
+) -> None:
+    """A converter from _converter() structures every event type to the value the wire
+    reads, and unstructures it to the body the wire writes."""
+    converter = _converter()
+    for event in sequence:
+        wired = event_to_dict(event)
+        body = {key: value for key, value in wired.items() if key != "type"}
+        assert converter.structure(body, type(event)) == event_from_dict(wired)
+        assert converter.unstructure(event, type(event)) == body
+
+
+def test_a_converter_built_now_reads_policy_overrides_as_the_module_one() -> None:
+    """Every policy override structures alike through a fresh converter and the module's."""
+    raw = {
+        "timezone": "America/New_York",
+        "hours": {"sat": [["10:00", "12:00"]]},
+        "closures": ["2026-12-26"],
+        "response_target_minutes": 60,
+        "products": {"solo": {"credits": 1, "price": "80.00"}},
+        "currency": "EUR",
+    }
+    assert _converter().structure(raw, _Overrides) == _CONVERTER.structure(raw, _Overrides)
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [(7, str), ("7", int), (1.5, int), ("no", bool), (1, bool), ("billing", Area),
+     ("bored", InvalidReason)],
+)  # fmt: skip
+def test_the_converter_passes_strings_numbers_booleans_and_literals_as_given(
+    value: object, kind: Any
+) -> None:
+    """No coercion (``str(7)``, ``int("7")``, ``bool("no")``) and no literal check of its
+    own: the value itself reaches the validators, which name the rule and field."""
+    assert _converter().structure(value, kind) is value
+
+
+def test_the_converter_reads_instants_in_utc_within_the_writable_years() -> None:
+    """input.aware-only: an instant is read as the same instant in UTC; one too close to
+    the year 9999 for every zone to write is input.malformed naming ``at``."""
+    read = _converter().structure("2026-11-27T10:00:00+01:00", datetime)
+    assert read == pendulum.datetime(2026, 11, 27, 9)
+    assert read.tzinfo is pendulum.UTC
+    with pytest.raises(PolicyError) as info:
+        _converter().structure("9999-12-31T23:59:59+00:00", datetime)
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, "at")
+
+
+@pytest.mark.parametrize(
+    ("raw", "cls", "extra"),
+    [({**PURCHASE, "cuont": 3}, Purchase, "cuont"), ({"allowance": 5}, _Overrides, "allowance")],
+)
+def test_the_converter_refuses_unknown_fields(
+    raw: dict[str, object], cls: type, extra: str
+) -> None:
+    """input.malformed: a misspelt field is refused, never ignored (it would otherwise
+    buy one credit instead of three)."""
+    body = {key: value for key, value in raw.items() if key != "type"}
+    with pytest.raises(ClassValidationError) as info:
+        _converter().structure(body, cls)
+    (error,) = info.value.exceptions
+    assert isinstance(error, ForbiddenExtraKeysError)
+    assert error.extra_fields == {extra}
+
+
+def test_the_converter_writes_json_ready_values() -> None:
+    """Instants as ISO text with their offset, money and decimals as plain two-place
+    text, rule IDs as plain strings, tuples (of one type or mixed) as lists."""
+    converter = _converter()
+    paris_winter = timezone(timedelta(hours=1))
+    assert converter.unstructure(datetime(2026, 11, 27, 10, tzinfo=paris_winter)) == (
+        "2026-11-27T10:00:00+01:00"
+    )
+    assert converter.unstructure(Money("225", "EUR")) == "225.00"
+    assert converter.unstructure(Decimal("1E+2")) == "100"
+    rule = converter.unstructure(RuleId.CREDITS_NO_REFUNDS)
+    assert (type(rule), rule) == (str, RuleId.CREDITS_NO_REFUNDS.value)
+    assert converter.unstructure(("p1", "p2"), tuple[str, ...]) == ["p1", "p2"]
+    assert converter.unstructure((1, "a"), tuple[int, str]) == [1, "a"]
+
+
+# --- the messages: documented behaviour (docs/errors.md), each naming its field ---------
+
+#: The scenario format's event types, in the order an error lists them.
+TYPES = (
+    "purchase, refund_request, open, staff_reply, customer_reply, log_time, extend, "
+    "resolve, close, reopen, invalidate"
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [("7", "a string"), ("", "a string"), (7, "a number"), (1.5, "a number"),
+     (True, "a boolean"), (False, "a boolean"), (None, "null"), ([], "a list"),
+     ({}, "an object")],
+)  # fmt: skip
+def test_each_json_kind_has_its_own_name(value: object, name: str) -> None:
+    """Messages name the JSON kind a value has; a boolean is not a number."""
+    assert _kind(value) == name
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (5, "input.malformed: event: an event is an object, got a number"),
+        ({"at": AT}, f"input.malformed: type: missing; expected one of {TYPES}"),
+        (
+            {"at": AT, "type": None},
+            f"input.malformed: type: unknown event type None; expected one of {TYPES}",
+        ),
+        (
+            # Unhashable: it cannot be looked up in the table, and is still named.
+            {"at": AT, "type": ["purchase"]},
+            f"input.malformed: type: unknown event type ['purchase']; expected one of {TYPES}",
+        ),
+        ({**PURCHASE, "at": 1.7e9}, "input.malformed: at: expected an ISO 8601 string, got float"),
+        (
+            {**PURCHASE, "at": "9999-12-31T23:59:59+00:00"},
+            "input.malformed: at: 9999-12-31T23:59:59+00:00 is too close to the ends of the "
+            "years 1 to 9999 to be written in every time zone",
+        ),
+    ],
+)
+def test_malformed_events_say_what_is_wrong(raw: object, message: str) -> None:
+    """input.malformed: the message names the field and what was found there."""
+    with pytest.raises(PolicyError) as info:
+        event_from_dict(raw)
+    assert str(info.value) == message
+
+
+def test_a_missing_field_is_refused_as_missing() -> None:
+    """input.malformed: a missing field is named and said to be missing."""
+    event = {"at": AT, "type": "log_time", "minutes": 5}
+    (result,) = replay({"events": [event]})["results"]
+    assert result["rule"] == RuleId.INPUT_MALFORMED.value
+    assert result["message"] == "malformed event: incident: missing"
+
+
+def test_an_instant_that_overflows_utc_is_named_as_such() -> None:
+    """An offset that takes the instant before the year 1 in UTC is refused naming ``at``
+    and saying so, not failing on the way."""
+    with pytest.raises(PolicyError) as info:
+        event_from_dict({"type": "resolve", "at": "0001-01-01T00:00:00+01:00", "incident": "i"})
+    assert (info.value.rule, info.value.field, info.value.detail) == (
+        RuleId.INPUT_MALFORMED,
+        "at",
+        "0001-01-01T00:00:00+01:00 is out of range in UTC",
+    )
+
+
+def test_event_to_dict_names_what_it_got() -> None:
+    """input.malformed: a non-event is named by its type."""
+    with pytest.raises(PolicyError) as info:
+        event_to_dict("resolve")  # type: ignore[arg-type]
+    assert str(info.value) == "input.malformed: event: expected an event, got str"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ([], "input.malformed: policy: expected an object, got a list"),
+        ({"openings": []}, "hours.closures: openings: expected an object, got a list"),
+        (
+            {"openings": {"2026-12-05": "9-12"}},
+            "hours.closures: openings.2026-12-05: expected a list of spans, got '9-12'",
+        ),
+        (
+            {"openings": {"someday": [["09:00", "12:00"]]}},
+            "hours.closures: openings.someday: expected a date 'YYYY-MM-DD', got 'someday'",
+        ),
+        ({"products": []}, "credits.catalog: products: expected an object, got a list"),
+        (
+            {"products": {"solo": 5}},
+            "credits.catalog: products.solo: expected an object with credits and price, "
+            "got a number",
+        ),
+    ],
+)
+def test_invalid_policies_say_what_is_wrong(raw: object, message: str) -> None:
+    """hours.closures, credits.catalog, input.malformed: the rule, the field, the reason."""
+    with pytest.raises(PolicyError) as info:
+        structure_policy(raw)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ([], "scenario: a scenario is an object with an events list, got a list"),
+        ({}, "events: missing"),
+        ({"events": {}}, "events: expected a list, got an object"),
+        ({"events": None}, "events: expected a list, got null"),
+    ],
+)
+def test_not_a_scenario_says_what_is_wrong(raw: object, message: str) -> None:
+    """A document error says whether ``events`` is missing or of another kind."""
+    with pytest.raises(ScenarioError) as info:
+        read_scenario(raw)
+    assert str(info.value) == message
+
+
+def test_an_unexpected_error_of_a_hook_is_malformed_input_at_its_field() -> None:
+    """Whatever a structure hook raises is input.malformed, with its own words, at the
+    field it was reading."""
+
+    def refuse(value: object, _: object) -> object:
+        raise ValueError("no such day")
+
+    converter = _converter()
+    converter.register_structure_hook(datetime, refuse)
+    with pytest.raises(ClassValidationError) as info:
+        converter.structure({"at": AT, "incident": "i1"}, Resolve)
+    error = _explain(info.value, None)
+    assert (error.rule, error.field, error.detail) == (RuleId.INPUT_MALFORMED, "at", "no such day")
+
+
+def test_a_validator_error_sits_under_the_path_so_far() -> None:
+    """A validator names its own field; the explanation puts it under the path given."""
+    found = PolicyError("expected at least 1", rule=RuleId.CREDITS_CATALOG, field="credits")
+    error = _explain(found, "products.solo")
+    assert (error.rule, error.field) == (RuleId.CREDITS_CATALOG, "products.solo.credits")
+    assert error.detail == "expected at least 1"
+
+
+# --- instants written: built now (the module's are cached per zone) --------------------
+
+
+def test_instants_are_written_in_the_zone_they_were_made_for() -> None:
+    """UTC instants and instants at another offset, in the zone's summer and winter."""
+    iso = _Instants(zone("Europe/Paris"))
+    assert iso(pendulum.datetime(2026, 7, 1, 8)) == "2026-07-01T10:00:00+02:00"
+    new_york = datetime(2026, 12, 1, 8, tzinfo=timezone(timedelta(hours=-5)))
+    assert iso(new_york) == "2026-12-01T14:00:00+01:00"
+    assert iso(new_york) == "2026-12-01T14:00:00+01:00"  # from the memo
+    iso.clear()
+    assert (iso.texts, iso.held) == ({}, [])
+    assert iso(new_york) == "2026-12-01T14:00:00+01:00"
+
+
+def test_an_instant_freed_mid_outcome_lends_its_text_to_no_other() -> None:
+    """The memo is by identity and holds each instant: a later instant made at a freed
+    one's address (CPython reuses it at once) is still written as itself."""
+    iso = _Instants(zone("UTC"))
+    texts = [iso(datetime(2026, 1, 1, hour, tzinfo=UTC)) for hour in range(24)]
+    assert texts == [f"2026-01-01T{hour:02d}:00:00+00:00" for hour in range(24)]
+
+
+def test_outcome_instants_keep_their_microseconds() -> None:
+    """Instants are written exactly, microseconds included."""
+    stamp = "2026-11-27T10:00:00.000001+01:00"
+    outcome = replay({"events": [{**PURCHASE, "at": stamp}]})
+    (lot,) = outcome["customers"]["acme"]["lots"]
+    assert outcome["as_of"] == lot["purchased_at"] == stamp
+    assert outcome["notifications"][0]["at"] == stamp
+
+
+@pytest.fixture
+def host_in_kolkata(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The host's own zone is Asia/Kolkata (+05:30) for one test."""
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("host_in_kolkata")
+def test_the_hosts_time_zone_never_leaks_in() -> None:
+    """Instants are read in UTC and written in the policy zone whatever zone the host
+    keeps (the fixture's is in force: a naive reading would be +05:30)."""
+    assert datetime(2026, 1, 1, tzinfo=UTC).astimezone().utcoffset() == timedelta(hours=5.5)
+    read = event_from_dict({"type": "resolve", "at": AT, "incident": "i1"}).at
+    assert (read.hour, read.minute, read.utcoffset()) == (9, 0, timedelta(0))
+    iso = _Instants(zone("Europe/Paris"))
+    assert iso(pendulum.datetime(2026, 7, 1, 8)) == "2026-07-01T10:00:00+02:00"
+    assert iso(datetime(2026, 12, 1, 8, tzinfo=timezone(timedelta(hours=-5)))) == (
+        "2026-12-01T14:00:00+01:00"
+    )
