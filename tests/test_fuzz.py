@@ -45,6 +45,7 @@ from premier_policy import (
 )
 from premier_policy import strategies as pps
 from premier_policy.rules import rule
+from premier_policy.strategies import _scenarios as scenarios_strategies
 
 # --------------------------------------------------------------------------- garbage
 
@@ -211,8 +212,8 @@ def test_replay_refuses_bad_events_one_by_one(events: list[object]) -> None:
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
-@given(pps._scenario_pairs(valid="mixed"))
-def test_broken_events_change_nothing(pair: pps.ScenarioPair) -> None:
+@given(scenarios_strategies._scenario_pairs(valid="mixed"))
+def test_broken_events_change_nothing(pair: scenarios_strategies.ScenarioPair) -> None:
     """Slipping broken events into a valid scenario changes nothing but their own refused
     results: same lots, balances, incidents, notifications, next event. (Replay is also
     a pure function of the document: its JSON round trip gives the same outcome.)"""

@@ -32,6 +32,10 @@ from premier_policy import (
     replay,
 )
 from premier_policy import strategies as pps
+from premier_policy.strategies import _instants as instants_strategies
+from premier_policy.strategies import _policies as policies_strategies
+from premier_policy.strategies import _scenarios as scenarios_strategies
+from premier_policy.strategies import _ticks as ticks_strategies
 from premier_policy.strategies import instants
 from premier_policy.wire._policy import NUMBERS as _NUMBERS
 from premier_policy.wire._policy import structure_policy
@@ -121,24 +125,27 @@ def test_instants_reach_year_9999(t: pendulum.DateTime) -> None:
 
 def test_wall_clock_edges_past_the_range_are_skipped() -> None:
     """An edge whose instant lies past 9999-12-31 gives no instant (the strategy redraws)."""
-    last = pps._ticks(datetime(9999, 12, 31, 20, tzinfo=UTC))
+    last = ticks_strategies._ticks(datetime(9999, 12, 31, 20, tzinfo=UTC))
     los_angeles = pendulum.timezone("America/Los_Angeles")
-    assert pps._wall(los_angeles, last, 0, time(19), 0) is None
-    assert pps._wall(los_angeles, last, 1, time(0), 0) is None
-    assert pps._wall(PARIS, last, 0, time(19), 0) is not None
+    assert instants_strategies._wall(los_angeles, last, 0, time(19), 0) is None
+    assert instants_strategies._wall(los_angeles, last, 1, time(0), 0) is None
+    assert instants_strategies._wall(PARIS, last, 0, time(19), 0) is not None
 
 
 def test_transitions_are_the_real_dst_changes() -> None:
     """The transitions found in Paris's rules are the EU changes, to the second."""
-    found = [pps._from_ticks(t) for t in pps._transitions("Europe/Paris", 2026, 2027)]
+    found = [
+        ticks_strategies._from_ticks(t)
+        for t in instants_strategies._transitions("Europe/Paris", 2026, 2027)
+    ]
     assert found == [
         datetime(2026, 3, 29, 1, tzinfo=UTC),
         datetime(2026, 10, 25, 1, tzinfo=UTC),
         datetime(2027, 3, 28, 1, tzinfo=UTC),
         datetime(2027, 10, 31, 1, tzinfo=UTC),
     ]
-    assert pps._transitions("UTC", 2000, 2099) == ()
-    assert pps._transitions("Europe/Paris", 1, 5) == ()
+    assert instants_strategies._transitions("UTC", 2000, 2099) == ()
+    assert instants_strategies._transitions("Europe/Paris", 1, 5) == ()
 
 
 def near_business_edge(t: pendulum.DateTime) -> bool:
@@ -217,7 +224,7 @@ def well_ordered(sequence: list[Event]) -> bool:
 def test_events_are_well_formed_and_in_time_order(sequence: list[Event]) -> None:
     """Events never go back in time, stay in range, and purchase/incident IDs are unique."""
     assert well_ordered(sequence)
-    assert all(e.at.tzinfo is PARIS for e in sequence)
+    assert all(e.at.tzinfo is pendulum.UTC for e in sequence)
     assert all(pps.DEFAULT_MIN <= e.at <= pps.DEFAULT_MAX for e in sequence)
     ids = [e.id for e in sequence if isinstance(e, Purchase | Open)]
     assert len(ids) == len(set(ids))
@@ -306,7 +313,7 @@ def test_events_are_mostly_accepted() -> None:
 
 def wall_gaps(sequence: list[Event]) -> list[tuple[pendulum.DateTime, datetime]]:
     """Consecutive instants, the first as a pendulum DateTime for wall-clock arithmetic."""
-    return [(pendulum.instance(a.at), b.at) for a, b in pairwise(sequence)]
+    return [(a.at.in_timezone(PARIS), b.at) for a, b in pairwise(sequence)]
 
 
 def test_events_land_on_policy_periods() -> None:
@@ -370,7 +377,7 @@ def test_calendars_refuse_unknown_zones_when_drawn() -> None:
 def test_policies_are_valid_and_read_back_from_the_wire(policy: Policy) -> None:
     """Every policy is valid, and its overrides, as the engine reads them, give it back."""
     assert 0 <= policy.warning_minutes <= policy.allowance_minutes
-    assert structure_policy(pps._overrides(policy)) == policy
+    assert structure_policy(policies_strategies._overrides(policy)) == policy
 
 
 def test_policies_vary_every_number() -> None:
@@ -452,9 +459,9 @@ def test_valid_scenarios_replay_with_no_input_refusal(document: dict[str, Any]) 
 
 
 @functools.cache
-def mixed_pairs() -> tuple[pps.ScenarioPair, ...]:
+def mixed_pairs() -> tuple[scenarios_strategies.ScenarioPair, ...]:
     """A derandomized sample of mixed scenarios with their valid twins."""
-    return tuple(sample(pps._scenario_pairs(valid="mixed")))
+    return tuple(sample(scenarios_strategies._scenario_pairs(valid="mixed")))
 
 
 def test_broken_scenarios_break_every_way() -> None:
@@ -504,15 +511,25 @@ def test_scenarios_refuse_bad_options() -> None:
 def test_instants_past_the_range_are_written_in_their_own_zone() -> None:
     """An instant whose fixed-offset reading would leave the datetime range keeps its own."""
     end = datetime(9999, 12, 31, 23, tzinfo=UTC)
-    assert pps._iso(end, 14 * 60) == "9999-12-31T23:00:00+00:00"
-    assert pps._iso(end, -60) == "9999-12-31T22:00:00-01:00"
-    assert pps._iso(end, 0) == "9999-12-31T23:00:00Z"
+    assert scenarios_strategies._iso(end, 14 * 60) == "9999-12-31T23:00:00+00:00"
+    assert scenarios_strategies._iso(end, -60) == "9999-12-31T22:00:00-01:00"
+    assert scenarios_strategies._iso(end, 0) == "9999-12-31T23:00:00Z"
 
 
 @given(pps.events(policy=Policy(calendar=Calendar(timezone="America/New_York")), max_size=4))
 def test_events_follow_the_given_policy(sequence: list[Event]) -> None:
-    """Events take the policy's zone."""
-    assert all(getattr(e.at.tzinfo, "name", None) == "America/New_York" for e in sequence)
+    """Events are stored in UTC whatever the policy's zone."""
+    assert all(e.at.tzinfo is pendulum.UTC for e in sequence)
+
+
+def test_events_favour_the_given_policys_edges() -> None:
+    """Events are drawn on the policy zone's wall clock: some land on 19:00 sharp there."""
+    new_york = Policy(calendar=Calendar(timezone="America/New_York"))
+
+    def closing_time(sequence: list[Event]) -> bool:
+        return any(e.at.in_timezone(new_york.tz).format("HH:mm:ss") == "19:00:00" for e in sequence)
+
+    assert closing_time(find(pps.events(policy=new_york), closing_time, settings=SEARCH))
 
 
 TEMPLATES = [
@@ -532,7 +549,9 @@ def test_malformed_events_are_malformed_where_they_say(
     """Each malformation of a well-formed event is refused as malformed, naming its field."""
     (accepted,) = replay({"events": [template]})["results"]
     assert accepted["accepted"] or template["type"] != "purchase"
-    broken, name = data.draw(st.composite(lambda draw: pps._malformed(draw, template))())
+    broken, name = data.draw(
+        st.composite(lambda draw: scenarios_strategies._malformed(draw, template))()
+    )
     (refused,) = replay({"events": [broken]})["results"]
     assert (refused["accepted"], refused["rule"]) == (False, RuleId.INPUT_MALFORMED.value)
     assert name in refused["message"]

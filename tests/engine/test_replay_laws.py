@@ -14,8 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from premier_policy import Refusal, ScenarioError, replay, trace
-from premier_policy.strategies import ScenarioPair, scenarios
-from premier_policy.strategies import _scenario_pairs as scenario_pairs
+from premier_policy.strategies import scenarios
+from premier_policy.strategies._scenarios import ScenarioPair
+from premier_policy.strategies._scenarios import _scenario_pairs as scenario_pairs
 from premier_policy.wire._events import EVENT_TYPES
 from premier_policy.wire._outcome import Outcome, ResultOut, customer_out, outcome_dict
 

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from premier_policy import AREAS, INVALID_REASONS, Notification, RuleId, replay
 from premier_policy.base._notifications import Audience, NotificationKind
 from premier_policy.incidents._states import STATES
-from premier_policy.strategies import _scenario_pairs as scenario_pairs
 from premier_policy.strategies import scenarios
+from premier_policy.strategies._scenarios import _scenario_pairs as scenario_pairs
 from premier_policy.wire._events import EVENT_TYPES
 from premier_policy.wire._outcome import (
     CustomerOut,

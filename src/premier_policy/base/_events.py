@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal, TypeAlias
 
+import pendulum
 from attrs import Attribute, field, frozen
 
 from premier_policy.base._errors import PolicyError
+from premier_policy.base._instants import utc
 from premier_policy.base._rules import RuleId
 
 __all__ = [
@@ -49,15 +51,18 @@ def _malformed(attribute: Attribute[Any], detail: str) -> PolicyError:
     return PolicyError(detail, rule=RuleId.INPUT_MALFORMED, field=attribute.name)
 
 
-def _aware(_: object, attribute: Attribute[Any], value: object) -> None:
+def _instant(value: object) -> pendulum.DateTime:
+    """An event's instant, stored in UTC: the one place an event's time is normalised,
+    so the rules downstream take ``event.at`` as it is."""
+    if type(value) is pendulum.DateTime and value.tzinfo is pendulum.UTC:
+        return value  # the wire's parse already made it so
     if not isinstance(value, datetime):
-        raise _malformed(attribute, f"expected an aware datetime, got {type(value).__name__}")
-    if value.utcoffset() is None:
         raise PolicyError(
-            f"naive datetime {value.isoformat()}; give it a UTC offset or a zone",
-            rule=RuleId.INPUT_AWARE_ONLY,
-            field=attribute.name,
+            f"expected an aware datetime, got {type(value).__name__}",
+            rule=RuleId.INPUT_MALFORMED,
+            field="at",
         )
+    return utc(value, field="at")
 
 
 def _identifier(_: object, attribute: Attribute[Any], value: object) -> None:
@@ -84,7 +89,7 @@ def _reason(_: object, attribute: Attribute[Any], value: object) -> None:
 class Purchase:
     """A customer buys ``count`` units of ``product``; ``id`` names the purchase (its lot)."""
 
-    at: datetime = field(validator=_aware)
+    at: pendulum.DateTime = field(converter=_instant)
     customer: str = field(validator=_identifier)
     id: str = field(validator=_identifier)
     product: str = field(validator=_identifier)
@@ -95,7 +100,7 @@ class Purchase:
 class RefundRequest:
     """A customer asks for a purchase's money back (always refused: ``credits.no-refunds``)."""
 
-    at: datetime = field(validator=_aware)
+    at: pendulum.DateTime = field(converter=_instant)
     customer: str = field(validator=_identifier)
     purchase: str = field(validator=_identifier)
 
@@ -104,7 +109,7 @@ class RefundRequest:
 class Open:
     """A customer opens incident ``id`` in an area of support (any string; scope rules judge)."""
 
-    at: datetime = field(validator=_aware)
+    at: pendulum.DateTime = field(converter=_instant)
     customer: str = field(validator=_identifier)
     id: str = field(validator=_identifier)
     area: str = field(validator=_text)
@@ -114,7 +119,7 @@ class Open:
 class StaffReply:
     """Staff reply on an incident."""
 
-    at: datetime = field(validator=_aware)
+    at: pendulum.DateTime = field(converter=_instant)
     incident: str = field(validator=_identifier)
 
 
@@ -122,7 +127,7 @@ class StaffReply:
 class CustomerReply:
     """The customer replies on an incident."""
 
-    at: datetime = field(validator=_aware)
+    at: pendulum.DateTime = field(converter=_instant)
     incident: str = field(validator=_identifier)
 
 
@@ -130,7 +135,7 @@ class CustomerReply:
 class LogTime:
     """Staff log ``minutes`` of work on an incident."""
 
-    at: datetime = field(validator=_aware)
+    at: pendulum.DateTime = field(converter=_instant)
     incident: str = field(validator=_identifier)
     minutes: int = field(validator=_positive)
 
@@ -139,7 +144,7 @@ class LogTime:
 class Extend:
     """The customer spends one more credit on an incident's time allowance."""
 
-    at: datetime = field(validator=_aware)
+    at: pendulum.DateTime = field(converter=_instant)
     incident: str = field(validator=_identifier)
 
 
@@ -147,7 +152,7 @@ class Extend:
 class Resolve:
     """Staff resolve an incident."""
 
-    at: datetime = field(validator=_aware)
+    at: pendulum.DateTime = field(converter=_instant)
     incident: str = field(validator=_identifier)
 
 
@@ -155,7 +160,7 @@ class Resolve:
 class Close:
     """The customer closes a resolved incident before it closes itself."""
 
-    at: datetime = field(validator=_aware)
+    at: pendulum.DateTime = field(converter=_instant)
     incident: str = field(validator=_identifier)
 
 
@@ -163,7 +168,7 @@ class Close:
 class Reopen:
     """The customer reopens a resolved or recently closed incident."""
 
-    at: datetime = field(validator=_aware)
+    at: pendulum.DateTime = field(converter=_instant)
     incident: str = field(validator=_identifier)
 
 
@@ -171,7 +176,7 @@ class Reopen:
 class Invalidate:
     """Staff invalidate an incident, giving one of :data:`INVALID_REASONS`."""
 
-    at: datetime = field(validator=_aware)
+    at: pendulum.DateTime = field(converter=_instant)
     incident: str = field(validator=_identifier)
     reason: InvalidReason = field(validator=_reason)
 

@@ -136,7 +136,7 @@ class Account:
             raise PolicyError(f"expected Purchase, got {type(event).__name__}", field="event")
         self._mine(event.customer)
         product = policy.catalog.product(event.product)
-        at = policy.utc(event.at)
+        at = event.at
         for lot in self.lots:
             if lot.id == event.id:
                 return Refusal(
@@ -196,7 +196,7 @@ class Account:
         if not isinstance(event, RefundRequest):
             raise PolicyError(f"expected RefundRequest, got {type(event).__name__}", field="event")
         self._mine(event.customer)
-        t = policy.utc(event.at)
+        t = event.at
         lots = [lot for lot in self.lots if lot.id == event.purchase]
         if not lots:
             return Refusal(

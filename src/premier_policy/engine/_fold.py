@@ -58,7 +58,7 @@ class Fold:
         """As :meth:`World.apply`, in place; the notifications go to the log. A refusal
         undoes the timers fired before it, so it changes nothing here either."""
         policy = self.policy
-        at = policy.utc(event.at)
+        at = event.at
         refused = precheck(policy, event, at, self.at, self.incidents, self.purchases)
         if refused is not None:
             return refused

@@ -216,7 +216,7 @@ class World:
     def apply(self, event: Event) -> Applied:
         """Judge ``event`` and apply it if accepted (see the module notes for the rules)."""
         policy = self.policy
-        at = policy.utc(check_event(event).at)
+        at = check_event(event).at
         refused = precheck(policy, event, at, self._at, self._incidents, self._purchases)
         if refused is not None:
             return Applied(world=self, result=refused, notifications=())

@@ -109,7 +109,7 @@ def open_incident(policy: Policy, account: Account, event: Open) -> Step | Refus
             rule=RuleId.INPUT_MALFORMED,
             field="event",
         )
-    at = policy.utc(event.at)
+    at = event.at
     if event.customer != account.customer:
         raise PolicyError(
             f"event for {event.customer!r} given the account of {account.customer!r}",
@@ -342,7 +342,7 @@ def apply(
             field="customer",
         )
     kind, handler = found
-    at = policy.utc(event.at)
+    at = event.at
     incident, fired = advance(policy, incident, at, inclusive=False)
     move = TRANSITIONS.move(kind, incident.state)
     if isinstance(move, RuleId):

@@ -117,7 +117,7 @@ def _timeline(done: Trace, out: TextIO) -> None:
             print(f"#{moment.index} malformed: {moment.result.message}", file=out)
             continue
         what, customer = _what(moment.event, before)
-        at = policy.utc(moment.event.at)
+        at = moment.event.at
         verdict = (
             "accepted"
             if not isinstance(moment.result, Refusal)

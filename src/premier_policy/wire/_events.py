@@ -81,11 +81,12 @@ def event_from_dict(raw: object) -> Event:
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:
-    """An event as the scenario format writes it (the inverse of :func:`event_from_dict`).
+    """An event as the scenario format writes it (the inverse of :func:`event_from_dict`),
+    its instant in UTC as the event stores it.
 
     >>> from datetime import datetime, timedelta, timezone
     >>> event_to_dict(Resolve(at=datetime(2026, 11, 30, 15, tzinfo=timezone(timedelta(hours=1))), incident="i1"))
-    {'type': 'resolve', 'at': '2026-11-30T15:00:00+01:00', 'incident': 'i1'}
+    {'type': 'resolve', 'at': '2026-11-30T14:00:00+00:00', 'incident': 'i1'}
     """
     name = _TYPE_NAMES.get(type(event))
     if name is None:
