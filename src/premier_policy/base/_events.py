@@ -51,7 +51,7 @@ def _malformed(attribute: Attribute[Any], detail: str) -> PolicyError:
     return PolicyError(detail, rule=RuleId.INPUT_MALFORMED, field=attribute.name)
 
 
-def _instant(value: object) -> pendulum.DateTime:
+def _instant(value: datetime) -> pendulum.DateTime:
     """An event's instant, stored in UTC: the one place an event's time is normalised,
     so the rules downstream take ``event.at`` as it is."""
     if type(value) is pendulum.DateTime and value.tzinfo is pendulum.UTC:
