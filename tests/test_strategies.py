@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
-from typing import Any
+from typing import Any, cast
 
 import pendulum
 import pytest
@@ -26,6 +26,7 @@ from premier_policy import (
     Open,
     Policy,
     Purchase,
+    Resolve,
     RuleId,
     WeeklySchedule,
     World,
@@ -555,3 +556,12 @@ def test_malformed_events_are_malformed_where_they_say(
     (refused,) = replay({"events": [broken]})["results"]
     assert (refused["accepted"], refused["rule"]) == (False, RuleId.INPUT_MALFORMED.value)
     assert name in refused["message"]
+
+
+@given(st.data())
+def test_instants_past_the_zones_range_are_written_in_utc(data: st.DataObject) -> None:
+    """An event whose policy-zone clock would show the year 10000 is written in UTC."""
+    event = Resolve(at=datetime(9999, 12, 31, 23, 30, tzinfo=UTC), incident="i1")
+    draw = cast(st.DrawFn, data.draw)  # the same callable a composite strategy gets
+    out = scenarios_strategies._wire(draw, event, PARIS)
+    assert datetime.fromisoformat(out["at"].replace("Z", "+00:00")) == event.at
