@@ -36,7 +36,7 @@ typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
 pytest: $(VENV)/.installed
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist worksteal
 
 docs: $(VENV)/.installed
 	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
