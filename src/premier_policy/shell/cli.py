@@ -24,6 +24,7 @@ from premier_policy.base._refusal import Refusal
 from premier_policy.base._rules import RULES
 from premier_policy.engine._replay import Trace, replay, trace
 from premier_policy.engine._world import World
+from premier_policy.shell._encoding import decode, encode
 from premier_policy.terms._policy import Policy
 from premier_policy.wire._events import EVENT_TYPES
 
@@ -43,13 +44,9 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(message)
 
 
-def _reject_constant(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not JSON")
-
-
 def _read_json(text: str, source: str) -> Any:
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return decode(text)
     except ValueError as error:  # JSONDecodeError included
         raise _UsageError(f"{source} is not JSON: {error}") from None
 
@@ -70,8 +67,7 @@ def _demo_document() -> Any:
 
 
 def _dump(data: Any, out: TextIO) -> None:
-    json.dump(data, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    out.write(encode(data))
 
 
 # --- the demo's timeline ----------------------------------------------------------------
