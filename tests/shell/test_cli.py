@@ -209,3 +209,70 @@ def test_a_timeline_without_events_or_until() -> None:
     _timeline(trace({"events": []}), out)
     assert "until" not in out.getvalue()
     assert out.getvalue().startswith("A replay in Europe/Paris")
+
+
+def test_the_http_stack_loads_only_for_serve() -> None:
+    """import premier_policy and the command's other subcommands never load starlette or
+    uvicorn: the core's import path stays free of the serve extra."""
+    probe = (
+        "import sys, io, premier_policy, premier_policy.shell.cli as cli;"
+        "cli.main(['due', '2026-11-27T18:30:00+01:00'], stdout=io.StringIO());"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'starlette', 'uvicorn', 'anyio'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
+
+
+@pytest.mark.parametrize("missing", ["uvicorn", "starlette"])
+def test_serve_without_the_extra_says_what_to_install(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    """serve with starlette or uvicorn not installed: exit 2, one line naming the extra."""
+    # None in sys.modules makes an import fail, as an absent package does; its submodules
+    # too, since the doctests may have imported them already.
+    for name in [name for name in sys.modules if name.split(".")[0] == missing]:
+        monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.setitem(sys.modules, missing, None)
+    monkeypatch.delitem(sys.modules, "premier_policy.shell.service", raising=False)
+    status, out, err = run(capsys, "serve")
+    assert (status, out) == (2, "")
+    assert err.count("\n") == 1
+    assert "pip install 'premier-policy[serve]'" in err
+
+
+@pytest.mark.parametrize(
+    ("policy", "says"),
+    [
+        ('{"timezone": "Mars/Base"}', "policy.timezone"),
+        ('{"response_target_minutes": 0}', "response_target_minutes"),
+        ("[1]", "policy"),
+        ("not json", "is not JSON"),
+    ],
+)
+def test_serve_refuses_a_bad_policy_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, policy: str, says: str
+) -> None:
+    """serve --policy FILE: a file that is not a policy's overrides exits 2 before any
+    server starts, one line naming the field."""
+    path = tmp_path / "policy.json"
+    path.write_text(policy, encoding="utf-8")
+    status, out, err = run(capsys, "serve", "--policy", str(path))
+    assert (status, out) == (2, "")
+    assert err.count("\n") == 1
+    assert says in err
+
+
+def test_serve_refuses_a_body_limit_below_one(capsys: pytest.CaptureFixture[str]) -> None:
+    """serve --max-body-bytes 0: exit 2 naming the option, before any server starts."""
+    status, _, err = run(capsys, "serve", "--max-body-bytes", "0")
+    assert status == 2
+    assert "max_body_bytes" in err
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "http"])
+def test_serve_refuses_what_is_not_a_port(capsys: pytest.CaptureFixture[str], port: str) -> None:
+    """serve --port outside 0-65535: exit 2 with one line, not a traceback from bind."""
+    status, out, err = run(capsys, "serve", "--port", port)
+    assert (status, out) == (2, "")
+    assert err.count("\n") == 1
+    assert "--port" in err

@@ -3,7 +3,8 @@
 Thin on purpose: parse the arguments, call the library, print. Exit status 0 when the
 command did its job (a replay with refused events included), 2 when its input was not
 usable (not JSON, not a scenario, a naive instant, a bad number), with one line on
-standard error and nothing on standard output.
+standard error and nothing on standard output. ``serve`` runs the HTTP service (the
+``serve`` extra, imported only then) until it is stopped.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from premier_policy.base._refusal import Refusal
 from premier_policy.base._rules import RULES
 from premier_policy.engine._replay import Trace, replay, trace
 from premier_policy.engine._world import World
+from premier_policy.shell._encoding import decode, encode
 from premier_policy.terms._policy import Policy
 from premier_policy.wire._events import EVENT_TYPES
 
@@ -43,13 +45,9 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(message)
 
 
-def _reject_constant(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not JSON")
-
-
 def _read_json(text: str, source: str) -> Any:
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return decode(text)
     except ValueError as error:  # JSONDecodeError included
         raise _UsageError(f"{source} is not JSON: {error}") from None
 
@@ -70,8 +68,7 @@ def _demo_document() -> Any:
 
 
 def _dump(data: Any, out: TextIO) -> None:
-    json.dump(data, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    out.write(encode(data))
 
 
 # --- the demo's timeline ----------------------------------------------------------------
@@ -173,11 +170,38 @@ def _rules(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
         print(f"{rule_id:<{width}}  {rule.summary}", file=out)
 
 
+def _serve(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
+    # Imported here: the core and the other commands never load the HTTP stack.
+    try:
+        import uvicorn
+
+        from premier_policy.shell.service import create_app
+    except ImportError as missing:
+        raise _UsageError(
+            f"serve needs the serve extra: pip install 'premier-policy[serve]' ({missing})"
+        ) from None
+    policy = Policy() if args.policy is None else _policy(_read(args.policy, stdin))
+    service = create_app(policy, max_body_bytes=args.max_body_bytes)
+    uvicorn.run(service, host=args.host, port=args.port, log_level=args.log_level)
+
+
+def _policy(overrides: Any) -> Policy:
+    """The policy a scenario with these ``policy`` overrides would replay under."""
+    return trace({"policy": overrides, "events": []}).policy
+
+
 def _count(text: str) -> int:
     try:
         return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def _port(text: str) -> int:
+    port = _count(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a TCP port is from 0 to 65535, got {port}")
+    return port
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -201,6 +225,28 @@ def _parser() -> argparse.ArgumentParser:
     quote.set_defaults(handler=_quote)
     rules = command("rules", "every rule ID with its one-line summary")
     rules.set_defaults(handler=_rules)
+    serve = command("serve", "answer the same questions over HTTP (needs the serve extra)")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on")
+    serve.add_argument("--port", type=_port, default=8000, help="the TCP port (default 8000)")
+    serve.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="a JSON file of policy overrides, as a scenario's policy (- for standard input)",
+    )
+    serve.add_argument(
+        "--max-body-bytes",
+        metavar="N",
+        type=_count,
+        default=10_000_000,
+        help="refuse POST /replay bodies over N bytes with 413 (default 10,000,000)",
+    )
+    serve.add_argument(
+        "--log-level",
+        choices=["critical", "error", "warning", "info", "debug"],
+        default="info",
+        help="the server's log level; info logs each request (default)",
+    )
+    serve.set_defaults(handler=_serve)
     return parser
 
 
