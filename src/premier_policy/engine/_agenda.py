@@ -131,6 +131,10 @@ class Entries(Mapping[K, V], Generic[K, V]):
     def first(self) -> tuple[pendulum.DateTime, int, K] | None:
         """The earliest timer: ``(instant, order, key)``, or None when no entry has one."""
 
+    @abstractmethod
+    def ordered(self) -> list[tuple[K, V, int]]:
+        """Every ``(key, value, order)``, in first-set order (what a snapshot keeps)."""
+
 
 class DraftAgenda(Entries[K, V], Generic[K, V]):
     """A mutable :class:`Entries`: :meth:`set` changes it in place and returns it.
@@ -172,6 +176,13 @@ class DraftAgenda(Entries[K, V], Generic[K, V]):
                 return entry
             heapq.heappop(heap)  # stale: the key's timer has moved since
         return None
+
+    def ordered(self) -> list[tuple[K, V, int]]:
+        orders = self._orders
+        return sorted(
+            ((key, value, orders[key]) for key, value in self._values.items()),
+            key=lambda each: each[2],
+        )
 
     def __getitem__(self, key: K) -> V:
         return self._values[key]
@@ -286,6 +297,10 @@ class Agenda(Entries[K, V], Generic[K, V]):
     def __iter__(self) -> Iterator[K]:
         ordered = sorted(_leaves(self._root), key=lambda leaf: leaf.due[1])
         return iter([leaf.key for leaf in ordered])  # type: ignore[misc]
+
+    def ordered(self) -> list[tuple[K, V, int]]:
+        leaves = sorted(_leaves(self._root), key=lambda leaf: leaf.due[1])
+        return [(leaf.key, leaf.value, leaf.due[1]) for leaf in leaves]  # type: ignore[misc]
 
     def __repr__(self) -> str:
         return f"Agenda({dict(self)!r})"
