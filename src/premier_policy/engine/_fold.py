@@ -15,7 +15,6 @@ from premier_policy.base._notifications import NotificationLog, Tally
 from premier_policy.base._refusal import Refusal
 from premier_policy.credits._account import Account
 from premier_policy.engine._agenda import DraftAgenda
-from premier_policy.engine._snapshot import Parts, write_snapshot
 from premier_policy.engine._time_order import (
     Accepted,
     Undo,
@@ -28,6 +27,7 @@ from premier_policy.engine._time_order import (
 )
 from premier_policy.incidents._incident import Incident
 from premier_policy.terms._policy import Policy
+from premier_policy.wire._snapshot import Parts, write_snapshot
 
 __all__ = ["Fold"]
 

@@ -42,7 +42,6 @@ from premier_policy.base._notifications import Notification, TallyKey, _made
 from premier_policy.base._refusal import Refusal
 from premier_policy.credits._account import Account
 from premier_policy.engine._agenda import Agenda
-from premier_policy.engine._snapshot import read_snapshot, write_snapshot
 from premier_policy.engine._time_order import (
     ACCEPTED,
     Accepted,
@@ -56,6 +55,7 @@ from premier_policy.engine._time_order import (
 )
 from premier_policy.incidents._incident import Incident
 from premier_policy.terms._policy import Policy
+from premier_policy.wire._snapshot import Parts, read_snapshot, write_snapshot
 
 __all__ = ["Applied", "World"]
 
@@ -258,7 +258,11 @@ class World:
         ...
         premier_policy.PolicyError: state.integrity: version: unknown version 2; this library reads 1
         """
-        parts = read_snapshot(document)
+        return cls._from_parts(read_snapshot(document))
+
+    @classmethod
+    def _from_parts(cls, parts: Parts) -> World:
+        """The world of a snapshot read and checked (:func:`read_snapshot`)."""
         policy = parts.policy
         accounts: Agenda[str, Account] = Agenda()
         for account, order in parts.accounts:
