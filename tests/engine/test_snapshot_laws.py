@@ -10,12 +10,26 @@ all drawn.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
+import pendulum
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from premier_policy import Event, Notification, PolicyError, World, event_from_dict, replay
+from premier_policy import (
+    Event,
+    Notification,
+    Open,
+    Policy,
+    PolicyError,
+    Purchase,
+    RuleId,
+    StaffReply,
+    World,
+    event_from_dict,
+    replay,
+)
 from premier_policy.strategies import scenarios
 from premier_policy.wire._policy import structure_policy
 
@@ -37,7 +51,7 @@ def events_of(doc: dict[str, Any]) -> list[Event]:
     return found
 
 
-def fold(world: World, events: list[Event]) -> tuple[World, list[Notification]]:
+def fold(world: World, events: Sequence[Event]) -> tuple[World, list[Notification]]:
     sent: list[Notification] = []
     for event in events:
         applied = world.apply(event)
@@ -111,3 +125,63 @@ def test_a_snapshot_survives_restore_unchanged(doc: dict[str, Any]) -> None:
     if world.at is not None:
         advanced, _ = world.advance(world.at.add(days=40))
         assert World.restore(advanced.snapshot()).snapshot() == advanced.snapshot()
+
+
+def paris(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> pendulum.DateTime:
+    return pendulum.datetime(year, month, day, hour, minute, tz="Europe/Paris")
+
+
+def opened_friday() -> World:
+    """A Friday 18:30 incident (due Monday 09:30) and a staff-free weekend ahead."""
+    world = World(Policy())
+    world = world.apply(
+        Purchase(at=paris(2026, 11, 27, 10), customer="acme", id="p1", product="bundle-3")
+    ).world
+    return world.apply(
+        Open(at=paris(2026, 11, 27, 18, 30), customer="acme", id="i1", area="setup")
+    ).world
+
+
+def test_a_timer_due_at_the_clock_stays_pending_in_the_snapshot() -> None:
+    """A snapshot taken after an event at the breach instant keeps the breach pending:
+    it fires before the next later event, as in a straight replay, with the same id."""
+    due = paris(2026, 11, 30, 9, 30)
+    world = (
+        opened_friday().apply(Purchase(at=due, customer="acme", id="p2", product="single")).world
+    )
+    assert world.next_event_at == due  # due at the clock, not fired
+    restored = World.restore(world.snapshot())
+    assert restored.next_event_at == due
+    later = StaffReply(at=paris(2026, 11, 30, 10), incident="i1")
+    straight, continued = world.apply(later), restored.apply(later)
+    assert [n.kind for n in continued.notifications] == ["response_overdue", "response_posted"]
+    assert continued.notifications == straight.notifications
+    assert [n.id for n in continued.notifications] == [n.id for n in straight.notifications]
+
+
+def test_a_snapshot_after_advance_has_fired_everything_due_until_then() -> None:
+    """Taken after advance(until), everything due at or before until has fired and an
+    event before until is out of order."""
+    due = paris(2026, 11, 30, 9, 30)
+    world, fired = opened_friday().advance(due)
+    assert [n.kind for n in fired] == ["response_overdue"]
+    restored = World.restore(world.snapshot())
+    assert restored.next_event_at is not None
+    assert restored.next_event_at > due
+    early = restored.apply(StaffReply(at=paris(2026, 11, 30, 9), incident="i1"))
+    assert early.result.rule is RuleId.INPUT_OUT_OF_ORDER  # type: ignore[union-attr]
+
+
+def test_identical_notifications_at_the_clock_keep_counting_after_a_restore() -> None:
+    """Two purchases at one instant send identical notices, numbered 0 and 1; a third at
+    the same instant after a restore is number 2, as without the restore."""
+    at = paris(2026, 3, 29, 2, 30)  # no such Paris time: the spring-forward gap
+    buy = [Purchase(at=at, customer="acme", id=f"p{i}", product="single") for i in range(3)]
+    two, _ = fold(World(Policy()), buy[:2])
+    straight = two.apply(buy[2])
+    continued = World.restore(two.snapshot()).apply(buy[2])
+    assert [n.seq for n in continued.notifications] == [2]
+    assert continued.notifications[0].id == straight.notifications[0].id
+    assert World.restore(two.snapshot()).snapshot()["tally"] == [
+        ["credits_purchased", "customer", "acme", None, 2]
+    ]

@@ -65,7 +65,8 @@ def test_a_snapshot_has_the_documented_shape_and_digest() -> None:
     """format and version first, digest last: the SHA-256 of the canonical JSON of the
     rest, which a host in another language can recompute."""
     doc = snapshot()
-    assert list(doc)[:2] == ["format", "version"] and list(doc)[-1] == "digest"
+    assert list(doc)[:2] == ["format", "version"]
+    assert list(doc)[-1] == "digest"
     assert (doc["format"], doc["version"]) == (FORMAT, VERSION) == ("premier-policy/world", 1)
     body = {key: value for key, value in doc.items() if key != "digest"}
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
