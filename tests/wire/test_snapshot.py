@@ -167,6 +167,7 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
         lambda d: d["accounts"][0]["lots"][0].pop("product"),
         "accounts[0].lots[0].product",
     ),
+    "lot-not-an-object": (lambda d: d["accounts"][0]["lots"].append(3), "accounts[0].lots[1]"),
     "lots-not-a-list": (lambda d: d["accounts"][0].update(lots={}), "accounts[0].lots"),
     "account-not-an-object": (lambda d: d["accounts"].append(3), "accounts[2]"),
     "account-unknown-field": (lambda d: d["accounts"][0].update(vip=True), "accounts[0].vip"),

@@ -196,10 +196,6 @@ class Tally:
             for n in batch
         )  # fmt: skip
 
-    def copy(self) -> Tally:
-        """An independent tally with the same counts."""
-        return Tally(self.at, dict(self.counts))
-
     def mark(self) -> tuple[pendulum.DateTime | None, dict[TallyKey, int]]:
         """The state to :meth:`rollback` to."""
         return self.at, self.counts
