@@ -89,8 +89,10 @@ class Notification:
 
     @property
     def id(self) -> str:
-        """A stable ID for delivering this notification exactly once: see
-        :func:`notification_id`."""
+        """A stable ID for delivering this notification exactly once: the first 32
+        lowercase hex digits of the SHA-256 of the UTF-8 JSON array ``[at, kind, to,
+        customer, incident, seq]``, ``at`` in UTC as ``2026-11-27T09:00:00+00:00``,
+        written without spaces or ASCII escapes."""
         return notification_id(self.at, self.kind, self.to, self.customer, self.incident, self.seq)
 
 
