@@ -264,20 +264,21 @@ class World:
     def _from_parts(cls, parts: Parts) -> World:
         """The world of a snapshot read and checked (:func:`read_snapshot`)."""
         policy = parts.policy
-        accounts: Agenda[str, Account] = Agenda()
-        for account, order in parts.accounts:
-            due = account.next_timer_at(policy)
-            accounts = accounts.set(account.customer, account, due=due, order=order)
-        incidents: Agenda[str, Incident] = Agenda()
-        for incident, order in parts.incidents:
-            due = incident.next_timer_at(policy)
-            incidents = incidents.set(incident.id, incident, due=due, order=order)
-        purchases: Agenda[str, str] = Agenda()
-        for order, (purchase, customer) in enumerate(parts.purchases):
-            purchases = purchases.set(purchase, customer, due=None, order=order)
-        tally: _Counts = Agenda()
-        for order, (key, count) in enumerate(parts.tally.items()):
-            tally = tally.set(key, count, due=None, order=order)
+        accounts: Agenda[str, Account] = Agenda.of(
+            (account.customer, account, account.next_timer_at(policy), order)
+            for account, order in parts.accounts
+        )
+        incidents: Agenda[str, Incident] = Agenda.of(
+            (incident.id, incident, incident.next_timer_at(policy), order)
+            for incident, order in parts.incidents
+        )
+        purchases: Agenda[str, str] = Agenda.of(
+            (purchase, customer, None, order)
+            for order, (purchase, customer) in enumerate(parts.purchases)
+        )
+        tally: _Counts = Agenda.of(
+            (key, count, None, order) for order, (key, count) in enumerate(parts.tally.items())
+        )
         return _built(policy, accounts, incidents, purchases, parts.at, (parts.at, tally))
 
     def advance(self, until: object) -> tuple[World, tuple[Notification, ...]]:

@@ -20,13 +20,13 @@ the invariants that tie them together; any fault is a :class:`PolicyError` of
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Final, get_args, get_origin
 
+import attrs
 import cattrs
 import pendulum
 from attrs import frozen
@@ -91,15 +91,22 @@ def _bad(detail: str, where: str | None) -> PolicyError:
 # --- the converter: the wire's, stricter about shapes -----------------------------------
 
 
+#: The instants of the snapshot being read, by text: a snapshot repeats most of them (an
+#: opening is its first target's start), and one value per instant is fewer objects for
+#: the garbage collector. Emptied after each reading (read_snapshot), never kept.
+_READ: dict[str, pendulum.DateTime] = {}
+
+
 def _instant(value: object, _: object) -> pendulum.DateTime:
     if type(value) is not str:
         raise PolicyError(f"expected an ISO 8601 instant, got {json_kind(value)}")
-    return _parsed(value)
+    found = _READ.get(value)
+    if found is None:
+        found = _READ[value] = _parsed(value)
+    return found
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _parsed(text: str) -> pendulum.DateTime:
-    # Cached: a snapshot repeats most instants (an opening is its first target's start).
     try:
         parsed = datetime.fromisoformat(text)
         if parsed.tzinfo is None:
@@ -131,8 +138,9 @@ def _is_tuple(kind: object) -> bool:
     return get_origin(kind) is tuple
 
 
-def _converter() -> cattrs.Converter:
-    converter = CONVERTER.copy()
+def _converter(*, detailed: bool) -> cattrs.Converter:
+    # The fast one lets extra keys through: its caller checks the keys itself.
+    converter = CONVERTER.copy(detailed_validation=detailed, forbid_extra_keys=detailed)
     converter.register_structure_hook(datetime, _instant)
     converter.register_structure_hook(pendulum.DateTime, _instant)
     converter.register_structure_hook(bool, _boolean)
@@ -141,14 +149,20 @@ def _converter() -> cattrs.Converter:
         Money, lambda money: {"amount": money.amount_text, "currency": money.currency}
     )
 
+    def optional_instant(value: object, _: object) -> pendulum.DateTime | None:
+        return None if value is None else _instant(value, _)
+
+    converter.register_structure_hook(pendulum.DateTime | None, optional_instant)
+
     def tuple_hook(kind: Any) -> Any:
         (item, _) = get_args(kind)
+        each_of = converter.get_structure_hook(item)
 
         def structure(value: object, _: object) -> tuple[Any, ...]:
             # A string is iterable: cattrs would split it into characters.
             if not isinstance(value, list):
                 raise PolicyError(f"expected a list, got {json_kind(value)}")
-            return tuple(converter.structure(each, item) for each in value)
+            return tuple([each_of(each, item) for each in value])
 
         return structure
 
@@ -156,14 +170,34 @@ def _converter() -> cattrs.Converter:
     return converter
 
 
-_SNAPSHOT: Final = _converter()
+_SNAPSHOT: Final = _converter(detailed=True)
+# Without cattrs's notes of where each error arose: a third faster on a good snapshot,
+# and a bad one is read again by _SNAPSHOT to name the field.
+_FAST: Final = _converter(detailed=False)
 
 
-def _structure(value: object, cls: type[Any], where: str) -> Any:
+_FIELDS: dict[type[Any], frozenset[str]] = {}
+
+
+def _fields(cls: type[Any]) -> frozenset[str]:
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = frozenset(each.name for each in attrs.fields(cls))
+    return found
+
+
+def _structure(value: object, cls: type[Any], where: str, *, order: bool = False) -> Any:
+    """``value`` as a ``cls``; ``order``: it also has an ``order`` key, not the value's."""
     if not isinstance(value, Mapping):
         raise _bad(f"expected an object, got {json_kind(value)}", where)
+    if value.keys() <= (_fields(cls) | {"order"} if order else _fields(cls)):
+        try:
+            return _FAST.structure(value, cls)
+        except Exception:  # whatever it was, the detailed reading says what
+            pass
+    body = {key: each for key, each in value.items() if key != "order"} if order else value
     try:
-        return _SNAPSHOT.structure(value, cls)
+        return _SNAPSHOT.structure(body, cls)
     except (ClassValidationError, PolicyError) as error:
         found = explain(error, where)
         raise _bad(found.detail, found.field) from None
@@ -250,13 +284,12 @@ def _order(value: object, where: str) -> int:
     return value
 
 
-def _without_order(raw: object, where: str) -> tuple[Mapping[str, Any], int]:
+def _ordered(raw: object, where: str) -> tuple[Mapping[str, Any], int]:
     if not isinstance(raw, Mapping):
         raise _bad(f"expected an object, got {json_kind(raw)}", where)
     if "order" not in raw:
         raise _bad("missing", f"{where}.order")
-    order = _order(raw["order"], f"{where}.order")
-    return {key: value for key, value in raw.items() if key != "order"}, order
+    return raw, _order(raw["order"], f"{where}.order")
 
 
 def _not_after(t: pendulum.DateTime | None, clock: pendulum.DateTime | None, where: str) -> None:
@@ -271,9 +304,9 @@ def _accounts(doc: Mapping[str, Any], at: pendulum.DateTime | None) -> list[tupl
     lot_ids: set[str] = set()
     for a, raw in enumerate(_list(doc, "accounts")):
         where = f"accounts[{a}]"
-        body, order = _without_order(raw, where)
-        if sorted(body) != ["customer", "lots"]:
-            extra = sorted(set(body) - {"customer", "lots"})
+        body, order = _ordered(raw, where)
+        if sorted(body) != ["customer", "lots", "order"]:
+            extra = sorted(set(body) - {"customer", "lots", "order"})
             raise _bad("unknown field" if extra else "missing", f"{where}.{(extra or ['lots'])[0]}")
         if not isinstance(body["lots"], list):
             raise _bad(f"expected a list, got {json_kind(body['lots'])}", f"{where}.lots")
@@ -300,33 +333,45 @@ _INSTANTS: Final = ("opened_at", "resolved_at", "closed_at")
 _TARGET_INSTANTS: Final = ("started_at", "met_at", "dropped_at")
 
 
+def _late(incident: Incident, at: pendulum.DateTime | None) -> tuple[str, pendulum.DateTime] | None:
+    """The field of ``incident`` holding an instant later than the clock, and it."""
+    for name in _INSTANTS:
+        t = getattr(incident, name)
+        if t is not None and (at is None or t > at):
+            return name, t
+    for n, target in enumerate(incident.response_targets):
+        for name in _TARGET_INSTANTS:
+            t = getattr(target, name)
+            if t is not None and (at is None or t > at):
+                return f"response_targets[{n}].{name}", t
+    return None
+
+
 def _incidents(
     doc: Mapping[str, Any], at: pendulum.DateTime | None, accounts: Mapping[str, Account]
 ) -> list[tuple[Incident, int]]:
     found: list[tuple[Incident, int]] = []
     ids: set[str] = set()
+    held = {customer: {lot.id for lot in account.lots} for customer, account in accounts.items()}
     for n, raw in enumerate(_list(doc, "incidents")):
-        where = f"incidents[{n}]"
-        body, order = _without_order(raw, where)
-        incident: Incident = _structure(body, Incident, where)
+        # Paths are written only for an error: a snapshot has tens of thousands of these.
+        body, order = _ordered(raw, f"incidents[{n}]")
+        incident: Incident = _structure(body, Incident, f"incidents[{n}]", order=True)
         if incident.id in ids:
-            raise _bad(f"incident {incident.id} is listed twice", f"{where}.id")
+            raise _bad(f"incident {incident.id} is listed twice", f"incidents[{n}].id")
         ids.add(incident.id)
-        for name in _INSTANTS:
-            _not_after(getattr(incident, name), at, f"{where}.{name}")
-        for t, target in enumerate(incident.response_targets):
-            for name in _TARGET_INSTANTS:
-                _not_after(getattr(target, name), at, f"{where}.response_targets[{t}].{name}")
-        account = accounts.get(incident.customer)
-        if account is None:
-            raise _bad(f"customer {incident.customer} has no account", f"{where}.customer")
-        held = {lot.id for lot in account.lots}
+        late = _late(incident, at)
+        if late is not None:
+            _not_after(late[1], at, f"incidents[{n}].{late[0]}")
+        lots = held.get(incident.customer)
+        if lots is None:
+            raise _bad(f"customer {incident.customer} has no account", f"incidents[{n}].customer")
         for i, lot_id in enumerate(incident.lots):
-            if lot_id not in held:
+            if lot_id not in lots:
                 raise _bad(
                     f"holds a credit of lot {str(lot_id)[:60]!r}, which {incident.customer} "
                     "does not have",
-                    f"{where}.lots[{i}]",
+                    f"incidents[{n}].lots[{i}]",
                 )
         found.append((incident, order))
     return found
@@ -435,7 +480,13 @@ def _tally(doc: Mapping[str, Any], at: pendulum.DateTime | None) -> dict[TallyKe
 def read_snapshot(document: object) -> Parts:
     """The parts of the world ``document`` describes, every one checked; a fault is a
     :class:`PolicyError` of ``state.integrity`` naming the field."""
-    doc = _header(document)
+    try:
+        return _read(_header(document))
+    finally:
+        _READ.clear()
+
+
+def _read(doc: Mapping[str, Any]) -> Parts:
     try:
         policy = structure_policy(doc["policy"])
     except PolicyError as error:
