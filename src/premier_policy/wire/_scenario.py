@@ -78,7 +78,7 @@ def read_scenario(document: object) -> Scenario:
     >>> read_scenario({"event": []})
     Traceback (most recent call last):
     ...
-    premier_policy.ScenarioError: event: unknown field; a scenario has $schema, description, policy, until, events
+    premier_policy.ScenarioError: event: unknown field; a scenario has $schema, description, policy, until, state, return_state, events
     """
     if not isinstance(document, Mapping):
         raise ScenarioError(
