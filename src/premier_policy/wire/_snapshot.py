@@ -176,13 +176,15 @@ _SNAPSHOT: Final = _converter(detailed=True)
 _FAST: Final = _converter(detailed=False)
 
 
-_FIELDS: dict[type[Any], frozenset[str]] = {}
+_FIELDS: dict[tuple[type[Any], bool], frozenset[str]] = {}
 
 
-def _fields(cls: type[Any]) -> frozenset[str]:
-    found = _FIELDS.get(cls)
+def _fields(cls: type[Any], order: bool) -> frozenset[str]:
+    """The keys a document of ``cls`` may have (``order`` too, if it carries one)."""
+    found = _FIELDS.get((cls, order))
     if found is None:
-        found = _FIELDS[cls] = frozenset(each.name for each in attrs.fields(cls))
+        names = {each.name for each in attrs.fields(cls)} | ({"order"} if order else set())
+        found = _FIELDS[cls, order] = frozenset(names)
     return found
 
 
@@ -190,7 +192,7 @@ def _structure(value: object, cls: type[Any], where: str, *, order: bool = False
     """``value`` as a ``cls``; ``order``: it also has an ``order`` key, not the value's."""
     if not isinstance(value, Mapping):
         raise _bad(f"expected an object, got {json_kind(value)}", where)
-    if value.keys() <= (_fields(cls) | {"order"} if order else _fields(cls)):
+    if value.keys() <= _fields(cls, order):
         try:
             return _FAST.structure(value, cls)
         except Exception:  # whatever it was, the detailed reading says what
