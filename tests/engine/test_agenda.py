@@ -153,3 +153,35 @@ def test_a_moved_earliest_timer_hands_over_to_the_next_slot() -> None:
         agenda = agenda.set(key, "open", due=T0.add(hours=key), order=key)
     agenda = agenda.set(1, "later", due=T0.add(hours=9), order=4)
     assert agenda.first == (T0.add(hours=2), 2, 2)
+
+
+@given(st.lists(st.tuples(KEYS, st.integers(), DUES), max_size=60, unique_by=lambda op: op[0]))
+def test_an_agenda_built_in_one_pass_equals_one_set_in_turn(
+    ops: list[tuple[str, int, Any]],
+) -> None:
+    """Agenda.of gives the map, the earliest timer, the order and the later changes that
+    setting each entry in turn gives (restore builds its tries this way)."""
+    entries = [(key, value, due, n) for n, (key, value, due) in enumerate(ops)]
+    built = Agenda.of(entries)
+    one_by_one: Agenda[str, int] = Agenda()
+    for key, value, due, n in entries:
+        one_by_one = one_by_one.set(key, value, due=due, order=n)
+    assert built.ordered() == one_by_one.ordered()
+    assert (dict(built), built.first, len(built)) == (
+        dict(one_by_one),
+        one_by_one.first,
+        len(one_by_one),
+    )
+    later = built.set("k0", -1, due=T0, order=len(entries))
+    assert later.ordered() == one_by_one.set("k0", -1, due=T0, order=len(entries)).ordered()
+
+
+def test_an_agenda_built_in_one_pass_keeps_equal_hashes_apart() -> None:
+    """Keys with one hash land in one bucket, each still found, the earliest first."""
+    built = Agenda.of(
+        [(Clash("a"), 1, T0.add(hours=2), 0), (Clash("b"), 2, T0, 1), ("x", 3, None, 2)]
+    )
+    assert (built[Clash("a")], built[Clash("b")], built["x"]) == (1, 2, 3)
+    assert built.first == (T0, 1, Clash("b"))
+    draft: DraftAgenda[str, int] = DraftAgenda()
+    assert draft.set("k", 1, due=None, order=0).ordered() == [("k", 1, 0)]

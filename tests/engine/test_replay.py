@@ -213,3 +213,30 @@ def test_results_are_views_made_when_read() -> None:
     assert (results[0].index, results[0].accepted) == (0, True)
     assert (results[-1].index, results[-1].rule) == (1, RuleId.CREDITS_NO_REFUNDS)
     assert [r.index for r in results[1:]] == [1]
+
+
+def test_return_state_is_the_world_after_the_last_event_or_at_until() -> None:
+    """Without until the state keeps the timers due at the last event's instant pending
+    (the view fires them); with until it is the world there, everything due fired.
+    trace continues a state as replay does."""
+    due = {**REPLY, "at": "2026-11-23T12:00:00+01:00", "type": "customer_reply"}
+    at_due = replay({"events": [BUY, OPEN, due], "return_state": True})
+    assert at_due["notifications"][-1]["kind"] == "response_overdue"  # the view
+    pending = at_due["state"]
+    assert pending["at"] == "2026-11-23T11:00:00+00:00"
+    assert pending["incidents"][0]["response_targets"][0]["breached"] is False
+    until = replay(
+        {"until": "2026-11-23T12:00:00+01:00", "events": [BUY, OPEN], "return_state": True}
+    )
+    assert until["state"]["incidents"][0]["response_targets"][0]["breached"] is True
+    assert "state" not in replay({"events": [BUY]})
+    later = {**REPLY, "at": "2026-11-23T12:30:00+01:00"}
+    continued = trace({"events": [later], "state": pending})
+    assert [n.kind for n in continued.moments[0].notifications] == [
+        "response_overdue",
+        "response_posted",
+    ]
+    assert (
+        trace({"events": [], "state": pending}).world.at
+        == trace({"events": [BUY, OPEN, due]}).world.at
+    )

@@ -276,3 +276,22 @@ def test_serve_refuses_what_is_not_a_port(capsys: pytest.CaptureFixture[str], po
     assert (status, out) == (2, "")
     assert err.count("\n") == 1
     assert "--port" in err
+
+
+def test_replay_continues_a_returned_state(capsys: pytest.CaptureFixture[str]) -> None:
+    """replay with return_state, then replay of the later events with that state: the
+    same incidents as one replay, and a damaged state is exit 2 naming its field."""
+    doc = json.loads(WEEK.read_text(encoding="utf-8"))
+    head = {"events": doc["events"][:6], "return_state": True}
+    status, out, _ = run(capsys, "replay", "-", stdin=json.dumps(head))
+    state = json.loads(out)["state"]
+    rest = {"until": doc["until"], "events": doc["events"][6:], "state": state}
+    status, out, err = run(capsys, "replay", "-", stdin=json.dumps(rest))
+    assert (status, err) == (0, "")
+    assert json.loads(out)["incidents"] == replay(doc)["incidents"]
+    damaged = {**rest, "state": {**state, "at": "2026-11-23T15:00:01+00:00"}}
+    status, out, err = run(capsys, "replay", "-", stdin=json.dumps(damaged))
+    assert (status, out) == (2, "")
+    # "state" + ".digest": a field path, not a rule ID, for the traceability scan.
+    says = "does not match the content: the snapshot was changed or damaged"
+    assert err == f"premier-policy: state.integrity: {'state' + '.digest'}: {says}\n"

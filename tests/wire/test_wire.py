@@ -280,6 +280,7 @@ def test_outcome_writes_instants_in_the_policy_zone_and_money_as_text() -> None:
         "incidents": {},
         "notifications": [
             {
+                "id": Notification(winter, "credits_purchased", "customer", "acme").id,  # type: ignore[arg-type]
                 "at": "2026-12-01T14:00:00+01:00",
                 "kind": "credits_purchased",
                 "to": "customer",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Literal, get_args, overload
 
@@ -15,6 +18,9 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "NotificationLog",
+    "Tally",
+    "TallyKey",
+    "notification_id",
     "notify",
 ]
 
@@ -60,13 +66,63 @@ assert set(AUDIENCES) == set(get_args(NotificationKind)), "every kind has an aud
 
 @frozen
 class Notification:
-    """One message to send: when, what, to whom, about which customer and incident."""
+    """One message to send: when, what, to whom, about which customer and incident.
+
+    ``seq`` is its position among the identical notifications (same instant, kind,
+    recipient, customer and incident) sent before it, counted from 0; with the rest it
+    makes :attr:`id`, the same in every replay of the same history.
+
+    >>> at = pendulum.datetime(2026, 11, 27, 9)
+    >>> n = Notification(at, "credits_purchased", "customer", "acme")
+    >>> n.id
+    '0dac3f62ce0051a950580322967ffafb'
+    >>> n.id == Notification(at, "credits_purchased", "customer", "acme", seq=1).id
+    False
+    """
 
     at: pendulum.DateTime
     kind: NotificationKind
     to: Audience
     customer: str
     incident: str | None = None
+    seq: int = 0
+
+    @property
+    def id(self) -> str:
+        """A stable ID for delivering this notification exactly once: the first 32
+        lowercase hex digits of the SHA-256 of the UTF-8 JSON array ``[at, kind, to,
+        customer, incident, seq]``, ``at`` in UTC as ``2026-11-27T09:00:00+00:00``,
+        written without spaces or ASCII escapes."""
+        return notification_id(self.at, self.kind, self.to, self.customer, self.incident, self.seq)
+
+
+def notification_id(
+    at: datetime, kind: str, to: str, customer: str, incident: str | None, seq: int
+) -> str:
+    """The ID of a notification: the first 32 lowercase hex digits of the SHA-256 of the
+    UTF-8 JSON array ``[at, kind, to, customer, incident, seq]`` (``at`` in UTC as
+    ``2026-11-27T09:00:00+00:00``, ``incident`` null when about none), written without
+    spaces and without escaping non-ASCII characters, so a host in any language can
+    compute it too. No counter across notifications: only its own content and its
+    position among identical ones at that instant.
+
+    >>> notification_id(pendulum.datetime(2026, 11, 27, 9), "credits_purchased",
+    ...                 "customer", "acme", None, 0)
+    '0dac3f62ce0051a950580322967ffafb'
+    """
+    if at.tzinfo is not pendulum.UTC:
+        at = at.astimezone(UTC)
+    text = json.dumps(
+        [at.isoformat(), kind, to, customer, incident, seq],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    # surrogatepass: an ID no JSON document can carry still gets an ID of its own.
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+#: What makes two notifications at one instant identical: kind, recipient, customer, incident.
+TallyKey = tuple[NotificationKind, Audience, str, str | None]
 
 
 # Notifications are the most numerous values a replay makes (one or two per event), so
@@ -74,15 +130,21 @@ class Notification:
 # object.__setattr__ per field. Equivalent only while Notification has no validators,
 # converters or post-init (a test pins that).
 _new = object.__new__
-_SET_AT, _SET_KIND, _SET_TO, _SET_CUSTOMER, _SET_INCIDENT = (
-    Notification.__dict__[name].__set__ for name in ("at", "kind", "to", "customer", "incident")
+_SET_AT, _SET_KIND, _SET_TO, _SET_CUSTOMER, _SET_INCIDENT, _SET_SEQ = (
+    Notification.__dict__[name].__set__
+    for name in ("at", "kind", "to", "customer", "incident", "seq")
 )
 # A plain dict: a mapping proxy's lookup costs a Python-level indirection per call.
 _AUDIENCES: dict[NotificationKind, tuple[Audience, ...]] = dict(AUDIENCES)
 
 
 def _made(
-    at: pendulum.DateTime, kind: NotificationKind, to: Audience, customer: str, incident: str | None
+    at: pendulum.DateTime,
+    kind: NotificationKind,
+    to: Audience,
+    customer: str,
+    incident: str | None,
+    seq: int = 0,
 ) -> Notification:
     made: Notification = _new(Notification)
     _SET_AT(made, at)
@@ -90,7 +152,72 @@ def _made(
     _SET_TO(made, to)
     _SET_CUSTOMER(made, customer)
     _SET_INCIDENT(made, incident)
+    _SET_SEQ(made, seq)
     return made
+
+
+class Tally:
+    """How many identical notifications have been sent at the latest instant, to number
+    the next ones (:attr:`Notification.seq`). Notifications come in time order, so only
+    the latest instant can see more; a new instant starts a new count.
+
+    Changed in place by :meth:`number`; :meth:`mark` and :meth:`rollback` undo the
+    numbering of notifications that were taken back (a refused event's timers).
+
+    >>> at = pendulum.datetime(2026, 11, 27, 9)
+    >>> tally = Tally()
+    >>> [n.seq for n in tally.number(notify("credits_purchased", at, "acme") * 2)]
+    [0, 1]
+    >>> [n.seq for n in tally.number(notify("credits_purchased", at.add(seconds=1), "acme"))]
+    [0]
+    """
+
+    __slots__ = ("at", "counts")
+
+    def __init__(
+        self, at: pendulum.DateTime | None = None, counts: dict[TallyKey, int] | None = None
+    ) -> None:
+        self.at = at
+        self.counts: dict[TallyKey, int] = {} if counts is None else counts
+
+    def next_seq(self, at: pendulum.DateTime, key: TallyKey) -> int:
+        """The position of a notification ``key`` at ``at``, counted."""
+        if at != self.at:
+            self.at = at
+            self.counts = {}  # a new dict: a mark keeps the old one
+        counts = self.counts
+        seq = counts.get(key, 0)
+        counts[key] = seq + 1
+        return seq
+
+    def number(self, batch: Iterable[Notification]) -> tuple[Notification, ...]:
+        """``batch`` with each notification's ``seq`` set, counted."""
+        return tuple(
+            _made(n.at, n.kind, n.to, n.customer, n.incident,
+                  self.next_seq(n.at, (n.kind, n.to, n.customer, n.incident)))
+            for n in batch
+        )  # fmt: skip
+
+    def mark(self) -> tuple[pendulum.DateTime | None, dict[TallyKey, int]]:
+        """The state to :meth:`rollback` to."""
+        return self.at, self.counts
+
+    def rollback(
+        self,
+        mark: tuple[pendulum.DateTime | None, dict[TallyKey, int]],
+        taken_back: Iterable[tuple[pendulum.DateTime, TallyKey]],
+    ) -> None:
+        """Undo the counting of ``taken_back`` (``(at, key)`` of each notification
+        numbered since ``mark``)."""
+        at, counts = mark
+        for when, key in taken_back:
+            if when == at:
+                left = counts[key] - 1
+                if left:
+                    counts[key] = left
+                else:
+                    del counts[key]
+        self.at, self.counts = at, counts
 
 
 def notify(
@@ -109,7 +236,8 @@ def notify(
 
 
 class NotificationLog(Sequence[Notification]):
-    """Notifications in emission order, kept as five parallel lists.
+    """Notifications in emission order, kept as six parallel lists, numbered as they
+    come (:class:`Tally`).
 
     The replay engine logs every notification of a replay, hundreds of thousands in a
     long one. As :class:`Notification` objects they were the most numerous objects the
@@ -122,32 +250,66 @@ class NotificationLog(Sequence[Notification]):
     >>> log.extend(notify("incident_opened", at, "acme", "i1"))
     >>> len(log), log[-1].to, [n.kind for n in log[:1]]
     (2, 'staff', ['incident_opened'])
-    >>> log.truncate(1)
-    >>> list(log) == [notify("incident_opened", at, "acme", "i1")[0]]
+    >>> mark = log.mark()
+    >>> log.extend(notify("incident_opened", at, "acme", "i1"))
+    >>> [n.seq for n in log]
+    [0, 0, 1, 1]
+    >>> log.rollback(mark)
+    >>> list(log) == list(notify("incident_opened", at, "acme", "i1"))
     True
     """
 
-    __slots__ = ("at", "customer", "incident", "kind", "to")
+    __slots__ = ("at", "customer", "incident", "kind", "seq", "tally", "to")
 
-    def __init__(self) -> None:
+    def __init__(self, tally: Tally | None = None) -> None:
         self.at: list[pendulum.DateTime] = []
         self.kind: list[NotificationKind] = []
         self.to: list[Audience] = []
         self.customer: list[str] = []
         self.incident: list[str | None] = []
+        self.seq: list[int] = []
+        self.tally = Tally() if tally is None else tally
 
     def extend(self, batch: Iterable[Notification]) -> None:
-        """Append ``batch``, in order."""
+        """Append ``batch``, in order, numbering each notification (its ``seq`` as given
+        is replaced by its count)."""
+        next_seq = self.tally.next_seq
         for each in batch:
-            self.at.append(each.at)
-            self.kind.append(each.kind)
-            self.to.append(each.to)
-            self.customer.append(each.customer)
-            self.incident.append(each.incident)
+            at, kind, to, customer, incident = (
+                each.at, each.kind, each.to, each.customer, each.incident
+            )  # fmt: skip
+            self.at.append(at)
+            self.kind.append(kind)
+            self.to.append(to)
+            self.customer.append(customer)
+            self.incident.append(incident)
+            self.seq.append(next_seq(at, (kind, to, customer, incident)))
 
-    def truncate(self, size: int) -> None:
-        """Keep the first ``size`` notifications only (undoing what came after)."""
-        for column in (self.at, self.kind, self.to, self.customer, self.incident):
+    def mark(self) -> tuple[int, tuple[pendulum.DateTime | None, dict[TallyKey, int]]]:
+        """The state to :meth:`rollback` to."""
+        return len(self.at), self.tally.mark()
+
+    def rollback(
+        self, mark: tuple[int, tuple[pendulum.DateTime | None, dict[TallyKey, int]]]
+    ) -> None:
+        """Take back every notification added since ``mark`` (what a refused event
+        undoes), their numbering included."""
+        size, tallied = mark
+        self.tally.rollback(
+            tallied,
+            zip(
+                self.at[size:],
+                zip(
+                    self.kind[size:],
+                    self.to[size:],
+                    self.customer[size:],
+                    self.incident[size:],
+                    strict=True,
+                ),
+                strict=True,
+            ),
+        )
+        for column in (self.at, self.kind, self.to, self.customer, self.incident, self.seq):
             del column[size:]
 
     def __len__(self) -> int:
@@ -164,8 +326,8 @@ class NotificationLog(Sequence[Notification]):
             return [self[i] for i in range(len(self))[index]]
         return _made(
             self.at[index], self.kind[index], self.to[index], self.customer[index],
-            self.incident[index],
+            self.incident[index], self.seq[index],
         )  # fmt: skip
 
     def __iter__(self) -> Iterator[Notification]:
-        return map(_made, self.at, self.kind, self.to, self.customer, self.incident)
+        return map(_made, self.at, self.kind, self.to, self.customer, self.incident, self.seq)

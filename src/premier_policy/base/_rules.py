@@ -15,7 +15,7 @@ from attrs import frozen
 
 __all__ = ["RULES", "Rule", "RuleGroup", "RuleId"]
 
-RuleGroup = Literal["time", "credits", "incidents", "events"]
+RuleGroup = Literal["time", "credits", "incidents", "events", "state"]
 
 
 class RuleId(StrEnum):
@@ -59,6 +59,9 @@ class RuleId(StrEnum):
     INPUT_DUPLICATE_ID = "input.duplicate-id"
     INPUT_UNKNOWN_INCIDENT = "input.unknown-incident"
     INPUT_MALFORMED = "input.malformed"
+
+    STATE_SNAPSHOT = "state.snapshot"
+    STATE_INTEGRITY = "state.integrity"
 
 
 @frozen
@@ -156,5 +159,11 @@ RULES: Mapping[RuleId, Rule] = _table(
      "An event that names an unknown incident is refused."),
     (R.INPUT_MALFORMED, "events", "Malformed events",
      "A malformed event is refused with a message naming the field."),
+    (R.STATE_SNAPSHOT, "state", "Snapshots",
+     "A world's snapshot holds everything needed to continue it exactly; it carries no "
+     "notification history."),
+    (R.STATE_INTEGRITY, "state", "Snapshot integrity",
+     "A snapshot of an unknown format or version, a wrong digest or broken content is "
+     "refused naming the field."),
 )  # fmt: skip
 del R

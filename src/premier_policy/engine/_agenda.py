@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import heapq
 from abc import abstractmethod
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from typing import Any, Generic, Self, TypeAlias, TypeVar
 
 import pendulum
@@ -104,6 +104,26 @@ def _split(one: _Leaf, other: _Leaf, h: int, shift: int) -> _Node | _Bucket:
     return _replace(_replace(_EMPTY, i, one), j, other)
 
 
+def _built(leaves: list[_Leaf], hashes: list[int], shift: int) -> _Node:
+    """The node holding ``leaves`` (distinct keys) at depth ``shift``, as setting them one
+    by one would have made it, in one pass."""
+    slots: list[list[int]] = [[] for _ in range(_WIDTH)]
+    for n, h in enumerate(hashes):
+        slots[(h >> shift) & _MASK].append(n)
+    kids: list[_Kid] = []
+    for slot in slots:
+        if not slot:
+            kids.append(None)
+        elif len(slot) == 1:
+            kids.append(leaves[slot[0]])
+        elif shift + _BITS >= _LAST_SHIFT:
+            kids.append(_Bucket(tuple(leaves[n] for n in slot)))
+        else:
+            kids.append(_built([leaves[n] for n in slot], [hashes[n] for n in slot], shift + _BITS))
+    dues = tuple(_VACANT if kid is None else kid.due for kid in kids)
+    return _Node(tuple(kids), dues, min(dues))
+
+
 def _leaves(kid: _Kid) -> Iterator[_Leaf]:
     if type(kid) is _Leaf:
         yield kid
@@ -130,6 +150,10 @@ class Entries(Mapping[K, V], Generic[K, V]):
     @abstractmethod
     def first(self) -> tuple[pendulum.DateTime, int, K] | None:
         """The earliest timer: ``(instant, order, key)``, or None when no entry has one."""
+
+    @abstractmethod
+    def ordered(self) -> list[tuple[K, V, int]]:
+        """Every ``(key, value, order)``, in first-set order (what a snapshot keeps)."""
 
 
 class DraftAgenda(Entries[K, V], Generic[K, V]):
@@ -173,6 +197,13 @@ class DraftAgenda(Entries[K, V], Generic[K, V]):
             heapq.heappop(heap)  # stale: the key's timer has moved since
         return None
 
+    def ordered(self) -> list[tuple[K, V, int]]:
+        orders = self._orders
+        return sorted(
+            ((key, value, orders[key]) for key, value in self._values.items()),
+            key=lambda each: each[2],
+        )
+
     def __getitem__(self, key: K) -> V:
         return self._values[key]
 
@@ -208,6 +239,26 @@ class Agenda(Entries[K, V], Generic[K, V]):
     def __init__(self) -> None:
         self._root = _EMPTY
         self._len = 0
+
+    @classmethod
+    def of(cls, entries: Iterable[tuple[K, V, pendulum.DateTime | None, int]]) -> Self:
+        """The agenda of ``(key, value, due, order)`` entries with distinct keys, built in
+        one pass (a world restored from a snapshot): as setting each in turn, faster.
+
+        >>> t = pendulum.datetime(2027, 1, 5, 9)
+        >>> a = Agenda.of([("i1", "open", t, 0), ("i2", "closed", None, 1)])
+        >>> dict(a), a.first[2], a == Agenda().set("i1", "open", due=t, order=0).set(
+        ...     "i2", "closed", due=None, order=1)
+        ({'i1': 'open', 'i2': 'closed'}, 'i1', True)
+        """
+        leaves = [
+            _Leaf(key, value, (_NEVER if due is None else due, order, key))
+            for key, value, due, order in entries
+        ]
+        agenda = object.__new__(cls)
+        agenda._root = _built(leaves, [hash(leaf.key) for leaf in leaves], 0)
+        agenda._len = len(leaves)
+        return agenda
 
     def set(self, key: K, value: V, *, due: pendulum.DateTime | None, order: int) -> Self:
         """A new agenda with the change; this one is unchanged."""
@@ -286,6 +337,10 @@ class Agenda(Entries[K, V], Generic[K, V]):
     def __iter__(self) -> Iterator[K]:
         ordered = sorted(_leaves(self._root), key=lambda leaf: leaf.due[1])
         return iter([leaf.key for leaf in ordered])  # type: ignore[misc]
+
+    def ordered(self) -> list[tuple[K, V, int]]:
+        leaves = sorted(_leaves(self._root), key=lambda leaf: leaf.due[1])
+        return [(leaf.key, leaf.value, leaf.due[1]) for leaf in leaves]  # type: ignore[misc]
 
     def __repr__(self) -> str:
         return f"Agenda({dict(self)!r})"

@@ -11,7 +11,7 @@ from premier_policy.base._errors import PolicyError
 from premier_policy.base._events import (
     Event,
 )
-from premier_policy.base._notifications import NotificationLog
+from premier_policy.base._notifications import NotificationLog, Tally
 from premier_policy.base._refusal import Refusal
 from premier_policy.credits._account import Account
 from premier_policy.engine._agenda import DraftAgenda
@@ -27,6 +27,7 @@ from premier_policy.engine._time_order import (
 )
 from premier_policy.incidents._incident import Incident
 from premier_policy.terms._policy import Policy
+from premier_policy.wire._snapshot import Parts, write_snapshot
 
 __all__ = ["Fold"]
 
@@ -49,6 +50,36 @@ class Fold:
         self.at: pendulum.DateTime | None = None
         self.notifications = NotificationLog()
 
+    @classmethod
+    def restored(cls, parts: Parts) -> Fold:
+        """A working copy of the world a snapshot describes (read and checked)."""
+        fold = cls(parts.policy)
+        policy = parts.policy
+        for account, order in parts.accounts:
+            due = account.next_timer_at(policy)
+            fold.accounts.set(account.customer, account, due=due, order=order)
+        for incident, order in parts.incidents:
+            fold.incidents.set(
+                incident.id, incident, due=incident.next_timer_at(policy), order=order
+            )
+        for order, (purchase, customer) in enumerate(parts.purchases):
+            fold.purchases.set(purchase, customer, due=None, order=order)
+        fold.at = parts.at
+        fold.notifications = NotificationLog(Tally(parts.at, dict(parts.tally)))
+        return fold
+
+    def snapshot(self) -> dict[str, Any]:
+        """As :meth:`World.snapshot`."""
+        tally = self.notifications.tally
+        return write_snapshot(
+            self.policy,
+            self.at,
+            self.accounts.ordered(),
+            self.incidents.ordered(),
+            self.purchases.ordered(),
+            (tally.at, tally.counts.items()),
+        )
+
     @property
     def next_event_at(self) -> pendulum.DateTime | None:
         """As :attr:`World.next_event_at`."""
@@ -62,7 +93,7 @@ class Fold:
         refused = precheck(policy, event, at, self.at, self.incidents, self.purchases)
         if refused is not None:
             return refused
-        mark = len(self.notifications)
+        mark = self.notifications.mark()
         undo: Undo = []
         try:
             *_, result = step(
@@ -81,7 +112,7 @@ class Fold:
             for is_account, key, before, due, order in reversed(undo):
                 store: DraftAgenda[str, Any] = self.accounts if is_account else self.incidents
                 store.set(key, before, due=due, order=order)
-            self.notifications.truncate(mark)
+            self.notifications.rollback(mark)
             return result
         self.at = at
         return result

@@ -62,8 +62,12 @@ class Trace:
     as_of: pendulum.DateTime | None
 
 
+def _start(doc: Scenario) -> World:
+    return World(doc.policy) if doc.state is None else World._from_parts(doc.state)
+
+
 def _moments(doc: Scenario) -> Iterator[Moment]:
-    world = World(doc.policy)
+    world = _start(doc)
     for index, raw in enumerate(doc.events):
         try:
             event = event_from_dict(raw)
@@ -96,7 +100,7 @@ def trace(scenario: object) -> Trace:
     """
     doc = read_scenario(scenario)
     moments = tuple(_moments(doc))
-    world = moments[-1].world if moments else World(doc.policy)
+    world = moments[-1].world if moments else _start(doc)
     as_of = doc.until if doc.until is not None else world.at
     closing: tuple[Notification, ...] = ()
     if as_of is not None:
@@ -154,7 +158,7 @@ def replay(scenario: object) -> dict[str, Any]:
     ([True, False], 'credits.no-refunds')
     """
     doc = read_scenario(scenario)
-    fold = Fold(doc.policy)
+    fold = Fold(doc.policy) if doc.state is None else Fold.restored(doc.state)
     # ACCEPTED is one shared value: holding it per event creates nothing for the garbage
     # collector to scan; the ResultOut views are made one at a time while writing.
     results: list[Accepted | Refusal] = []
@@ -165,11 +169,17 @@ def replay(scenario: object) -> dict[str, Any]:
             result = refusal_for(error)
         results.append(result)
     as_of = doc.until if doc.until is not None else fold.at
+    # Without until, the snapshot is the world after its last event: the timers due at
+    # that instant stay pending, as they do in a straight replay (the outcome's view
+    # below shows them fired). With until, it is the world there.
+    state = fold.snapshot() if doc.return_state and doc.until is None else None
     if as_of is not None:
         try:
             fold.advance(as_of)
         except PolicyError as error:
             raise _late(error) from None
+    if doc.return_state and state is None:
+        state = fold.snapshot()
     outcome = Outcome(
         as_of=as_of,
         results=_Results(results),
@@ -178,4 +188,7 @@ def replay(scenario: object) -> dict[str, Any]:
         notifications=fold.notifications,
         next_event_at=fold.next_event_at,
     )
-    return outcome_dict(outcome, doc.policy)
+    written = outcome_dict(outcome, doc.policy)
+    if state is not None:
+        written["state"] = state
+    return written

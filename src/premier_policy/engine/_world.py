@@ -38,7 +38,7 @@ from premier_policy.base._errors import PolicyError
 from premier_policy.base._events import (
     Event,
 )
-from premier_policy.base._notifications import Notification
+from premier_policy.base._notifications import Notification, TallyKey, _made
 from premier_policy.base._refusal import Refusal
 from premier_policy.credits._account import Account
 from premier_policy.engine._agenda import Agenda
@@ -55,6 +55,7 @@ from premier_policy.engine._time_order import (
 )
 from premier_policy.incidents._incident import Incident
 from premier_policy.terms._policy import Policy
+from premier_policy.wire._snapshot import Parts, read_snapshot, write_snapshot
 
 __all__ = ["Applied", "World"]
 
@@ -110,6 +111,26 @@ def _logged(log: _Log | None, batch: tuple[Notification, ...]) -> _Log | None:
     return _Log(batch, log) if batch else log
 
 
+#: Identical notifications counted at one instant (see Tally): persistent, so that every
+#: world keeps its own count at O(log n) a notification.
+_Counts = Agenda[TallyKey, int]
+
+
+def _numbered(
+    batch: list[Notification], at: pendulum.DateTime | None, counts: _Counts
+) -> tuple[tuple[Notification, ...], pendulum.DateTime | None, _Counts]:
+    """``batch`` with each notification's position among identical ones at its instant."""
+    out = []
+    for n in batch:
+        if n.at != at:
+            at, counts = n.at, Agenda()
+        key = (n.kind, n.to, n.customer, n.incident)
+        seq = counts.get(key, 0)
+        counts = counts.set(key, seq + 1, due=None, order=len(counts))
+        out.append(_made(n.at, n.kind, n.to, n.customer, n.incident, seq))
+    return tuple(out), at, counts
+
+
 def _policy(_: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, Policy):
         raise PolicyError(f"expected a Policy, got {type(value).__name__}", field=attribute.name)
@@ -144,6 +165,8 @@ class World:
     _purchases: Agenda[str, str] = field(init=False, factory=Agenda, repr=False)
     _at: pendulum.DateTime | None = field(init=False, default=None)
     _log: _Log | None = field(init=False, default=None, repr=False)
+    _tally_at: pendulum.DateTime | None = field(init=False, default=None, repr=False)
+    _tally: _Counts = field(init=False, factory=Agenda, repr=False)
 
     @property
     def accounts(self) -> Mapping[str, Account]:
@@ -186,19 +209,77 @@ class World:
         incidents: Agenda[str, Incident],
         purchases: Agenda[str, str],
         at: pendulum.DateTime | None,
-        batch: tuple[Notification, ...],
-    ) -> World:
-        # Private fields are not constructor arguments (a world is built empty or by its
-        # own steps), so set them the way attrs' frozen __init__ does.
-        new = object.__new__(World)
-        set_ = object.__setattr__
-        set_(new, "policy", self.policy)
-        set_(new, "_accounts", accounts)
-        set_(new, "_incidents", incidents)
-        set_(new, "_purchases", purchases)
-        set_(new, "_at", at)
-        set_(new, "_log", _logged(self._log, batch))
-        return new
+        sent: list[Notification],
+    ) -> tuple[World, tuple[Notification, ...]]:
+        # Private fields are not constructor arguments (a world is built empty, by its
+        # own steps or from a snapshot), so set them the way attrs' frozen __init__ does.
+        batch, tally_at, tally = _numbered(sent, self._tally_at, self._tally)
+        new = _built(self.policy, accounts, incidents, purchases, at, (tally_at, tally))
+        object.__setattr__(new, "_log", _logged(self._log, batch))
+        return new, batch
+
+    def snapshot(self) -> dict[str, Any]:
+        """This world as a JSON-shaped document (``state.snapshot``): everything it needs
+        to continue exactly, without the notification history. :meth:`restore` reads it.
+
+        Taken after an event at t, it holds the timers due at t that have not fired yet
+        (they fire before the next later event, as in a straight replay); taken after
+        :meth:`advance`, everything due up to the clock has fired.
+
+        >>> from datetime import datetime, timezone
+        >>> from premier_policy import Purchase
+        >>> world = World(Policy()).apply(Purchase(
+        ...     at=datetime(2026, 11, 27, 9, tzinfo=timezone.utc), customer="acme", id="p1",
+        ...     product="single")).world
+        >>> doc = world.snapshot()
+        >>> doc["format"], doc["version"], doc["at"], list(doc)[-1]
+        ('premier-policy/world', 1, '2026-11-27T09:00:00+00:00', 'digest')
+        >>> World.restore(doc).snapshot() == doc
+        True
+        """
+        return write_snapshot(
+            self.policy,
+            self._at,
+            self._accounts.ordered(),
+            self._incidents.ordered(),
+            self._purchases.ordered(),
+            (self._tally_at, ((key, count) for key, count, _ in self._tally.ordered())),
+        )
+
+    @classmethod
+    def restore(cls, document: object) -> World:
+        """The world a :meth:`snapshot` describes, every part checked again; a document
+        of another format or version, with a digest that does not match, or whose
+        content breaks an invariant is a :class:`~premier_policy.PolicyError`
+        (``state.integrity``) naming the field. Nothing is guessed or repaired.
+
+        >>> World.restore({"format": "premier-policy/world", "version": 2})
+        Traceback (most recent call last):
+        ...
+        premier_policy.PolicyError: state.integrity: version: unknown version 2; this library reads 1
+        """
+        return cls._from_parts(read_snapshot(document))
+
+    @classmethod
+    def _from_parts(cls, parts: Parts) -> World:
+        """The world of a snapshot read and checked (:func:`read_snapshot`)."""
+        policy = parts.policy
+        accounts: Agenda[str, Account] = Agenda.of(
+            (account.customer, account, account.next_timer_at(policy), order)
+            for account, order in parts.accounts
+        )
+        incidents: Agenda[str, Incident] = Agenda.of(
+            (incident.id, incident, incident.next_timer_at(policy), order)
+            for incident, order in parts.incidents
+        )
+        purchases: Agenda[str, str] = Agenda.of(
+            (purchase, customer, None, order)
+            for order, (purchase, customer) in enumerate(parts.purchases)
+        )
+        tally: _Counts = Agenda.of(
+            (key, count, None, order) for order, (key, count) in enumerate(parts.tally.items())
+        )
+        return _built(policy, accounts, incidents, purchases, parts.at, (parts.at, tally))
 
     def advance(self, until: object) -> tuple[World, tuple[Notification, ...]]:
         """Let time pass up to ``until`` (an aware datetime): fire every timer due at or
@@ -210,8 +291,7 @@ class World:
         accounts, incidents = fire(
             self.policy, self._accounts, self._incidents, t, fired, inclusive=True
         )
-        batch = tuple(fired)
-        return self._with(accounts, incidents, self._purchases, t, batch), batch
+        return self._with(accounts, incidents, self._purchases, t, fired)
 
     def apply(self, event: Event) -> Applied:
         """Judge ``event`` and apply it if accepted (see the module notes for the rules)."""
@@ -229,6 +309,26 @@ class World:
             result = refusal_for(error)
         if isinstance(result, Refusal):
             return Applied(world=self, result=result, notifications=())
-        batch = tuple(sent)
-        world = self._with(accounts, incidents, purchases, at, batch)
+        world, batch = self._with(accounts, incidents, purchases, at, sent)
         return Applied(world=world, result=result, notifications=batch)
+
+
+def _built(
+    policy: Policy,
+    accounts: Agenda[str, Account],
+    incidents: Agenda[str, Incident],
+    purchases: Agenda[str, str],
+    at: pendulum.DateTime | None,
+    tally: tuple[pendulum.DateTime | None, _Counts],
+) -> World:
+    new = object.__new__(World)
+    set_ = object.__setattr__
+    set_(new, "policy", policy)
+    set_(new, "_accounts", accounts)
+    set_(new, "_incidents", incidents)
+    set_(new, "_purchases", purchases)
+    set_(new, "_at", at)
+    set_(new, "_log", None)
+    set_(new, "_tally_at", tally[0])
+    set_(new, "_tally", tally[1])
+    return new

@@ -19,7 +19,7 @@ import pendulum
 from attrs import field, frozen
 
 from premier_policy.base._instants import zone
-from premier_policy.base._notifications import Notification, NotificationLog
+from premier_policy.base._notifications import Notification, NotificationLog, notification_id
 from premier_policy.base._rules import RuleId
 from premier_policy.credits._account import Account
 from premier_policy.incidents._incident import Incident
@@ -199,15 +199,34 @@ def _outcome_converter(tz_name: str) -> tuple[cattrs.Converter, _Instants]:
         Incident, cattrs.gen.make_dict_unstructure_fn(IncidentOut, converter)
     )
 
+    def notification_out(n: Notification) -> dict[str, Any]:
+        # Its id in place of its seq: a host needs the one, and the other is in it.
+        return {
+            "id": n.id,
+            "at": iso(n.at),
+            "kind": n.kind,
+            "to": n.to,
+            "customer": n.customer,
+            "incident": n.incident,
+        }
+
     def log_out(log: NotificationLog) -> list[dict[str, Any]]:
-        # The shape cattrs gives a Notification (a test holds the two equal).
+        # The shape of notification_out (a test holds the two equal).
         return [
-            {"at": iso(at), "kind": kind, "to": to, "customer": customer, "incident": incident}
-            for at, kind, to, customer, incident in zip(
-                log.at, log.kind, log.to, log.customer, log.incident, strict=True
+            {
+                "id": notification_id(at, kind, to, customer, incident, seq),
+                "at": iso(at),
+                "kind": kind,
+                "to": to,
+                "customer": customer,
+                "incident": incident,
+            }
+            for at, kind, to, customer, incident, seq in zip(
+                log.at, log.kind, log.to, log.customer, log.incident, log.seq, strict=True
             )
         ]
 
+    converter.register_unstructure_hook(Notification, notification_out)
     converter.register_unstructure_hook(NotificationLog, log_out)
     return converter, iso
 

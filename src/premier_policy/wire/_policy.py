@@ -20,7 +20,7 @@ from premier_policy.terms._catalog import DEFAULT_PRODUCTS, Catalog
 from premier_policy.terms._policy import Policy
 from premier_policy.wire._converter import CONVERTER, explain, json_kind
 
-__all__ = ["NUMBERS", "structure_policy"]
+__all__ = ["NUMBERS", "policy_to_dict", "structure_policy"]
 
 
 @frozen(kw_only=True)
@@ -129,3 +129,31 @@ def structure_policy(raw: object) -> Policy:
         raise explain(error, None) from None
     numbers = {name: getattr(doc, name) for name in NUMBERS if getattr(doc, name) is not None}
     return Policy(calendar=_calendar(doc), catalog=_catalog(doc), **numbers)
+
+
+def policy_to_dict(policy: Policy) -> dict[str, Any]:
+    """``policy`` as the scenario's ``policy`` object, every field given: what
+    :func:`structure_policy` reads back as an equal policy (a snapshot holds this).
+
+    >>> doc = policy_to_dict(Policy())
+    >>> doc["timezone"], doc["hours"]["mon"], doc["products"]["single"]
+    ('Europe/Paris', [['08:00', '19:00']], {'credits': 1, 'price': '75.00'})
+    >>> structure_policy(doc) == Policy()
+    True
+    """
+    calendar, catalog = policy.calendar, policy.catalog
+    openings: dict[str, list[list[str]]] = {}
+    for opening in sorted(calendar.openings):
+        openings.setdefault(opening.on.isoformat(), []).append(str(opening.span).split("-"))
+    return {
+        "timezone": calendar.timezone,
+        "hours": calendar.week.to_mapping(),
+        "closures": sorted(day.isoformat() for day in calendar.closures),
+        "openings": openings,
+        **{name: getattr(policy, name) for name in NUMBERS},
+        "products": {
+            product.name: {"credits": product.credits, "price": product.price.amount_text}
+            for product in catalog.products
+        },
+        "currency": catalog.currency,
+    }

@@ -10,23 +10,63 @@ from attrs import frozen
 
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._instants import parse_instant
+from premier_policy.base._rules import RuleId
 from premier_policy.terms._policy import Policy
 from premier_policy.wire._converter import ScenarioError, joined, json_kind
 from premier_policy.wire._policy import structure_policy
+from premier_policy.wire._snapshot import Parts, read_snapshot
 
 __all__ = ["Scenario", "read_scenario"]
 
-_SCENARIO_KEYS: Final = ("$schema", "description", "policy", "until", "events")
+_SCENARIO_KEYS: Final = (
+    "$schema",
+    "description",
+    "policy",
+    "until",
+    "state",
+    "return_state",
+    "events",
+)
 
 
 @frozen(kw_only=True)
 class Scenario:
     """A scenario document, read: the policy, ``until`` (UTC) and the raw events, each
-    structured on its own when replayed so that one bad event refuses only itself."""
+    structured on its own when replayed so that one bad event refuses only itself;
+    ``state``, the world to continue (None: an empty one), and whether the outcome
+    carries the snapshot it ends with."""
 
     policy: Policy
     until: pendulum.DateTime | None
     events: tuple[object, ...]
+    state: Parts | None = None
+    return_state: bool = False
+
+
+def _state(document: Mapping[str, object]) -> tuple[Policy, Parts | None]:
+    """The policy and the world to continue: with ``state``, the snapshot's policy, which
+    a ``policy`` given beside it must equal (``state.integrity``)."""
+    try:
+        policy = structure_policy(document.get("policy"))
+    except PolicyError as error:
+        raise ScenarioError(
+            error.detail, rule=error.rule, field=joined("policy", error.field)
+        ) from None
+    if "state" not in document:
+        return policy, None
+    try:
+        parts = read_snapshot(document["state"])
+    except PolicyError as error:
+        field = "state" if error.field in (None, "state") else f"state.{error.field}"
+        raise ScenarioError(error.detail, rule=error.rule, field=field) from None
+    if "policy" in document and policy != parts.policy:
+        raise ScenarioError(
+            "differs from the snapshot's policy; a continued world keeps its policy "
+            "(leave policy out, or give the snapshot's)",
+            rule=RuleId.STATE_INTEGRITY,
+            field="policy",
+        )
+    return parts.policy, parts
 
 
 def read_scenario(document: object) -> Scenario:
@@ -38,7 +78,7 @@ def read_scenario(document: object) -> Scenario:
     >>> read_scenario({"event": []})
     Traceback (most recent call last):
     ...
-    premier_policy.ScenarioError: event: unknown field; a scenario has $schema, description, policy, until, events
+    premier_policy.ScenarioError: event: unknown field; a scenario has $schema, description, policy, until, state, return_state, events
     """
     if not isinstance(document, Mapping):
         raise ScenarioError(
@@ -58,12 +98,12 @@ def read_scenario(document: object) -> Scenario:
             "missing" if "events" not in document else f"expected a list, got {json_kind(events)}"
         )
         raise ScenarioError(detail, field="events")
-    try:
-        policy = structure_policy(document.get("policy"))
-    except PolicyError as error:
+    policy, state = _state(document)
+    return_state = document.get("return_state", False)
+    if type(return_state) is not bool:
         raise ScenarioError(
-            error.detail, rule=error.rule, field=joined("policy", error.field)
-        ) from None
+            f"expected true or false, got {json_kind(return_state)}", field="return_state"
+        )
     until = document.get("until")
     if until is not None:
         try:
@@ -72,4 +112,6 @@ def read_scenario(document: object) -> Scenario:
             until = policy.utc(parse_instant(until, policy.tz))
         except PolicyError as error:  # named "until" here, whatever the parts call it
             raise ScenarioError(error.detail, rule=error.rule, field="until") from None
-    return Scenario(policy=policy, until=until, events=tuple(events))
+    return Scenario(
+        policy=policy, until=until, events=tuple(events), state=state, return_state=return_state
+    )

@@ -1,0 +1,341 @@
+"""Snapshot documents (``state.snapshot``, ``state.integrity``): their shape, their
+digest, and every corruption refused by the field at fault, never repaired.
+
+Each corruption below is applied to a real snapshot and, where the point is the
+content, sealed again with a matching digest, so that only the invariant checks can
+catch it.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from premier_policy import PolicyError, RuleId, ScenarioError, World, replay
+from premier_policy.wire._snapshot import FORMAT, VERSION, digest_of, read_snapshot
+
+P = "2026-11-23T09:00:00+01:00"
+EVENTS: list[dict[str, Any]] = [
+    {"at": P, "type": "purchase", "customer": "acme", "id": "p1", "product": "bundle-3"},
+    {"at": "2026-11-23T09:30:00+01:00", "type": "purchase", "customer": "globex", "id": "p2",
+     "product": "single"},
+    {"at": "2026-11-23T10:00:00+01:00", "type": "open", "customer": "acme", "id": "i1",
+     "area": "setup"},
+    {"at": "2026-11-23T10:30:00+01:00", "type": "open", "customer": "acme", "id": "i2",
+     "area": "running"},
+    {"at": "2026-11-23T11:00:00+01:00", "type": "staff_reply", "incident": "i1"},
+    {"at": "2026-11-23T12:00:00+01:00", "type": "resolve", "incident": "i1"},
+    {"at": "2026-11-23T13:00:00+01:00", "type": "invalidate", "incident": "i2",
+     "reason": "out_of_scope"},
+    {"at": "2026-11-23T14:00:00+01:00", "type": "open", "customer": "globex", "id": "i3",
+     "area": "configuration"},
+]  # fmt: skip
+
+
+def snapshot() -> dict[str, Any]:
+    """A world with two customers, a resolved, an invalidated and an open incident."""
+    state: dict[str, Any] = replay({"events": EVENTS, "return_state": True})["state"]
+    return state
+
+
+def sealed(change: Callable[[dict[str, Any]], object]) -> dict[str, Any]:
+    """The snapshot changed by ``change`` and given the digest of its new content."""
+    doc = copy.deepcopy(snapshot())
+    change(doc)
+    doc["digest"] = digest_of(doc)
+    return doc
+
+
+def refusal(doc: object) -> str:
+    """The field named by restoring ``doc``, which must be refused as state.integrity."""
+    with pytest.raises(PolicyError) as caught:
+        World.restore(doc)
+    assert caught.value.rule is RuleId.STATE_INTEGRITY
+    return caught.value.field or ""
+
+
+def test_a_snapshot_has_the_documented_shape_and_digest() -> None:
+    """format and version first, digest last: the SHA-256 of the canonical JSON of the
+    rest, which a host in another language can recompute."""
+    doc = snapshot()
+    assert list(doc)[:2] == ["format", "version"]
+    assert list(doc)[-1] == "digest"
+    assert (doc["format"], doc["version"]) == (FORMAT, VERSION) == ("premier-policy/world", 1)
+    body = {key: value for key, value in doc.items() if key != "digest"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert doc["digest"] == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    assert [a["customer"] for a in doc["accounts"]] == ["acme", "globex"]
+    assert [i["id"] for i in doc["incidents"]] == ["i1", "i2", "i3"]
+    assert doc["purchases"] == [["p1", "acme"], ["p2", "globex"]]
+    assert "notifications" not in doc  # no history: a host has sent those
+
+
+def test_a_snapshot_reads_back_to_the_same_parts() -> None:
+    """Reading a snapshot gives the entities in creation order, with dense orders."""
+    parts = read_snapshot(snapshot())
+    orders = sorted(order for _, order in (*parts.accounts, *parts.incidents))
+    assert orders == list(range(5))
+    assert [incident.state for incident, _ in parts.incidents] == [
+        "resolved",
+        "invalid",
+        "waiting_on_staff",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("doc", "field"),
+    [
+        ([], "state"),
+        ({**snapshot(), "format": "premier-policy/scenario"}, "format"),
+        ({"version": 1}, "format"),
+        ({**snapshot(), "version": 2}, "version"),
+        ({**snapshot(), "version": "1"}, "version"),
+        ({**snapshot(), "version": True}, "version"),
+        ({**snapshot(), "extra": 1}, "extra"),
+        ({key: value for key, value in snapshot().items() if key != "tally"}, "tally"),
+        ({**snapshot(), "digest": 7}, "digest"),
+        ({**snapshot(), "digest": "0" * 64}, "digest"),
+        ({**snapshot(), "at": "2026-11-23T14:00:00+00:00"}, "digest"),
+        ({**snapshot(), "digest": snapshot()["digest"].upper()}, "digest"),
+        ({**snapshot(), "policy": {"x": object()}}, "digest"),
+    ],
+    ids=[
+        "not-an-object", "other-format", "no-format", "version-2", "version-text",
+        "version-bool", "unknown-field", "missing-field", "digest-number", "digest-zeros",
+        "content-changed", "digest-uppercase", "not-json",
+    ],
+)  # fmt: skip
+def test_the_header_and_digest_are_checked_first(doc: object, field: str) -> None:
+    """An unknown format or version, a missing or unknown field, a digest that does not
+    match: refused, naming the field."""
+    assert refusal(doc) == field
+
+
+CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
+    "lot-remaining-above-credits": (
+        lambda d: d["accounts"][0]["lots"][0].update(remaining=4),
+        "accounts[0].lots[0].remaining",
+    ),
+    "lot-credits-zero": (
+        lambda d: d["accounts"][0]["lots"][0].update(credits=0, remaining=0),
+        "accounts[0].lots[0].credits",
+    ),
+    "lot-consumed-not-held": (
+        lambda d: d["accounts"][0]["lots"][0].update(remaining=1),
+        "accounts[0].lots[0].remaining",
+    ),
+    "lot-expires-before-bought": (
+        lambda d: d["accounts"][0]["lots"][0].update(expires_at="2020-01-01T00:00:00+00:00"),
+        "accounts[0].lots[0].expires_at",
+    ),
+    "lot-bought-after-the-clock": (
+        lambda d: d["accounts"][1]["lots"][0].update(purchased_at="2026-11-23T13:30:00+00:00"),
+        "accounts[1].lots[0].purchased_at",
+    ),
+    "lot-unknown-notice": (
+        lambda d: d["accounts"][0]["lots"][0].update(notices=["credits_refunded"]),
+        "accounts[0].lots[0].notices",
+    ),
+    "lot-notices-as-text": (
+        lambda d: d["accounts"][0]["lots"][0].update(notices="credits_expired"),
+        "accounts[0].lots[0].notices",
+    ),
+    "lot-price-without-currency": (
+        lambda d: d["accounts"][0]["lots"][0].update(price={"amount": "225.00"}),
+        "accounts[0].lots[0].price",
+    ),
+    "lot-price-as-number": (
+        lambda d: d["accounts"][0]["lots"][0].update(price={"amount": 225, "currency": "USD"}),
+        "accounts[0].lots[0].price",
+    ),
+    "lot-listed-twice": (
+        lambda d: d["accounts"][1]["lots"].append(d["accounts"][0]["lots"][0]),
+        "accounts[1].lots[1].id",
+    ),
+    "lot-unknown-field": (
+        lambda d: d["accounts"][0]["lots"][0].update(colour="red"),
+        "accounts[0].lots[0].colour",
+    ),
+    "lot-missing-field": (
+        lambda d: d["accounts"][0]["lots"][0].pop("product"),
+        "accounts[0].lots[0].product",
+    ),
+    "lot-not-an-object": (lambda d: d["accounts"][0]["lots"].append(3), "accounts[0].lots[1]"),
+    "lots-not-a-list": (lambda d: d["accounts"][0].update(lots={}), "accounts[0].lots"),
+    "account-not-an-object": (lambda d: d["accounts"].append(3), "accounts[2]"),
+    "account-unknown-field": (lambda d: d["accounts"][0].update(vip=True), "accounts[0].vip"),
+    "account-without-order": (lambda d: d["accounts"][0].pop("order"), "accounts[0].order"),
+    "account-listed-twice": (
+        lambda d: d["accounts"].append({**d["accounts"][1], "lots": [], "order": 5}),
+        "accounts[2].customer",
+    ),
+    "account-empty-customer": (
+        lambda d: d["accounts"].append({"customer": "", "lots": [], "order": 5}),
+        "accounts[2].customer",
+    ),
+    "accounts-not-a-list": (lambda d: d.update(accounts={}), "accounts"),
+    "incident-credit-of-a-missing-lot": (
+        lambda d: d["incidents"][0].update(lots=["p9"]),
+        "incidents[0].lots[0]",
+    ),
+    "incident-credit-of-another-customers-lot": (
+        lambda d: d["incidents"][2].update(lots=["p1"]),
+        "incidents[2].lots[0]",
+    ),
+    "incident-of-a-customer-without-account": (
+        lambda d: d["incidents"][0].update(customer="initech"),
+        "incidents[0].customer",
+    ),
+    "incident-opened-after-the-clock": (
+        lambda d: d["incidents"][2].update(opened_at="2026-11-24T13:00:00+00:00"),
+        "incidents[2].opened_at",
+    ),
+    "target-met-after-the-clock": (
+        lambda d: d["incidents"][0]["response_targets"][0].update(
+            met_at="2026-11-23T13:30:00+00:00", breached=True
+        ),
+        "incidents[0].response_targets[0].met_at",
+    ),
+    "incident-resolved-without-resolved-at": (
+        lambda d: d["incidents"][0].update(resolved_at=None),
+        "incidents[0].resolved_at",
+    ),
+    "incident-unknown-state": (
+        lambda d: d["incidents"][0].update(state="archived"),
+        "incidents[0].state",
+    ),
+    "incident-allowance-overused": (
+        lambda d: d["incidents"][0]["allowance"].update(used=241),
+        "incidents[0].allowance.used",
+    ),
+    "incident-breached-as-number": (
+        lambda d: d["incidents"][2]["response_targets"][0].update(breached=0),
+        "incidents[2].response_targets.breached",
+    ),
+    "incident-instant-unreadable": (
+        lambda d: d["incidents"][0].update(opened_at="yesterday"),
+        "incidents[0].opened_at",
+    ),
+    "incident-instant-naive": (
+        lambda d: d["incidents"][0].update(opened_at="2026-11-23T09:00:00"),
+        "incidents[0].opened_at",
+    ),
+    "incident-instant-a-number": (
+        lambda d: d["incidents"][0].update(opened_at=1764000000),
+        "incidents[0].opened_at",
+    ),
+    "incident-lots-as-text": (
+        lambda d: d["incidents"][0].update(lots="p1"),
+        "incidents[0].lots",
+    ),
+    "incident-listed-twice": (
+        lambda d: d["incidents"].append({**d["incidents"][1], "order": 5}),
+        "incidents[3].id",
+    ),
+    "incident-not-an-object": (lambda d: d["incidents"].append("i4"), "incidents[3]"),
+    "order-repeated": (lambda d: d["incidents"][2].update(order=0), "order"),
+    "order-with-a-gap": (lambda d: d["incidents"][2].update(order=9), "order"),
+    "order-negative": (lambda d: d["incidents"][2].update(order=-1), "incidents[2].order"),
+    "purchase-of-another-customer": (
+        lambda d: d["purchases"][0].__setitem__(1, "globex"),
+        "purchases[0]",
+    ),
+    "purchase-missing": (lambda d: d["purchases"].pop(), "purchases"),
+    "purchase-listed-twice": (lambda d: d["purchases"].append(["p1", "acme"]), "purchases[2]"),
+    "purchase-not-a-pair": (lambda d: d["purchases"].append("p3"), "purchases[2]"),
+    "timer-before-the-clock": (
+        lambda d: d.update(at="2026-11-24T13:00:00+00:00"),
+        "incidents[2]",
+    ),
+    "clock-unreadable": (lambda d: d.update(at="soon"), "at"),
+    "no-clock-with-entities": (lambda d: d.update(at=None), "accounts[0].lots[0].purchased_at"),
+    "tally-unknown-kind": (
+        lambda d: d["tally"].append(["incident_archived", "staff", "globex", "i3", 1]),
+        "tally[2]",
+    ),
+    "tally-wrong-audience": (
+        lambda d: d["tally"].append(["credits_purchased", "staff", "globex", None, 1]),
+        "tally[2]",
+    ),
+    "tally-zero-count": (
+        lambda d: d["tally"].__setitem__(0, [*d["tally"][0][:4], 0]),
+        "tally[0]",
+    ),
+    "tally-repeated": (lambda d: d["tally"].append(d["tally"][0]), "tally[2]"),
+    "policy-invalid": (lambda d: d["policy"].update(reopen_days=0), "policy.reopen_days"),
+    "policy-unknown-field": (lambda d: d["policy"].update(colour=1), "policy.colour"),
+    "policy-not-an-object": (lambda d: d.update(policy=[]), "policy"),
+}
+
+
+@pytest.mark.parametrize("name", list(CORRUPTIONS))
+def test_a_corruption_with_a_matching_digest_is_refused(name: str) -> None:
+    """Content that breaks an invariant is refused even when its digest matches,
+    naming the field; nothing is guessed or repaired."""
+    change, field = CORRUPTIONS[name]
+    assert refusal(sealed(change)) == field
+
+
+def test_a_world_without_entities_may_have_no_clock() -> None:
+    """An empty world's snapshot has a null clock and restores to an empty world."""
+    empty = World().snapshot()
+    assert (empty["at"], empty["accounts"], empty["tally"]) == (None, [], [])
+    assert World.restore(empty) == World()
+    tallied = {**empty, "tally": [["credits_purchased", "customer", "acme", None, 1]]}
+    assert refusal({**tallied, "digest": digest_of(tallied)}) == "tally[0]"
+
+
+@given(st.data())
+def test_one_changed_character_anywhere_is_detected(data: st.DataObject) -> None:
+    """Change any one character of the snapshot's JSON text: the document is either the
+    same one or refused (state.integrity); never a different world."""
+    doc = snapshot()
+    text = json.dumps(doc, ensure_ascii=False)
+    at = data.draw(st.integers(0, len(text) - 1))
+    new = data.draw(st.characters(codec="utf-8").filter(lambda c: c != text[at]))
+    try:
+        changed = json.loads(text[:at] + new + text[at + 1 :])
+    except ValueError:
+        return  # no longer JSON: the host's own reader refuses it
+    if changed == doc:
+        return
+    with pytest.raises(PolicyError) as caught:
+        World.restore(changed)
+    assert caught.value.rule is RuleId.STATE_INTEGRITY
+
+
+def test_a_scenario_state_must_be_a_good_snapshot() -> None:
+    """A bad state is a document error naming the field under state; a policy beside it
+    must be the snapshot's; return_state is true or false."""
+    state = snapshot()
+    with pytest.raises(ScenarioError) as caught:
+        replay({"events": [], "state": {**state, "at": None}})
+    # A field path under state, not a rule ID (the traceability scan reads strings).
+    assert (caught.value.rule, caught.value.field) == (RuleId.STATE_INTEGRITY, "state" + ".digest")
+    with pytest.raises(ScenarioError, match=r"^state\.integrity: state: a snapshot is an object"):
+        replay({"events": [], "state": "yesterday"})
+    with pytest.raises(ScenarioError, match=r"^state\.integrity: policy: differs"):
+        replay({"events": [], "state": state, "policy": {"reopen_days": 5}})
+    with pytest.raises(ScenarioError, match=r"^policy\.reopen_days: "):
+        replay({"events": [], "state": state, "policy": {"reopen_days": 0}})
+    with pytest.raises(ScenarioError, match=r"^return_state: expected true or false"):
+        replay({"events": [], "return_state": "yes"})
+    same = replay({"events": [], "state": state, "policy": {}, "return_state": True})
+    assert same["state"] == state
+
+
+def test_a_continuation_may_not_go_back_before_the_clock() -> None:
+    """Events earlier than the snapshot's clock are out of order; so is an earlier until."""
+    state = snapshot()
+    early = {"at": P, "type": "staff_reply", "incident": "i3"}
+    outcome = replay({"events": [early], "state": state})
+    assert outcome["results"][0]["rule"] == "input.out-of-order"
+    with pytest.raises(ScenarioError, match=r"^input\.out-of-order: until: "):
+        replay({"events": [], "state": state, "until": P})
