@@ -447,12 +447,13 @@ def outcome(document: dict[str, Any]) -> dict[str, Any]:
 @given(pps.scenarios())
 def test_valid_scenarios_replay_with_no_input_refusal(document: dict[str, Any]) -> None:
     """A valid scenario's events are well formed and in order: none is refused for its
-    input (malformed, naive, out of order, duplicate)."""
+    input (malformed, naive, out of order, duplicate, another's incident)."""
     input_rules = {
         RuleId.INPUT_MALFORMED,
         RuleId.INPUT_AWARE_ONLY,
         RuleId.INPUT_OUT_OF_ORDER,
         RuleId.INPUT_DUPLICATE_ID,
+        RuleId.INPUT_OWNER,
     }
     results = outcome(document)["results"]
     assert len(results) == len(document["events"])
@@ -466,7 +467,8 @@ def mixed_pairs() -> tuple[scenarios_strategies.ScenarioPair, ...]:
 
 
 def test_broken_scenarios_break_every_way() -> None:
-    """Every kind of breakage is drawn: malformed, naive, unknown, out of order, duplicate.
+    """Every kind of breakage is drawn: malformed, naive, unknown, out of order, duplicate,
+    a stranger acting (input.owner).
     (That the engine refuses each by its promised rule is a law of ``test_fuzz``.)"""
     rules = {b.rule for pair in mixed_pairs() for b in pair.breakages}
     assert rules == {
@@ -475,6 +477,7 @@ def test_broken_scenarios_break_every_way() -> None:
         RuleId.INPUT_UNKNOWN_INCIDENT,
         RuleId.INPUT_OUT_OF_ORDER,
         RuleId.INPUT_DUPLICATE_ID,
+        RuleId.INPUT_OWNER,
     }
 
 

@@ -50,6 +50,11 @@ from premier_policy.incidents import (
 from premier_policy.terms import Catalog, Money, Policy, Product, Quote
 from premier_policy.wire import ScenarioError, event_from_dict, event_to_dict
 
+#: This release, as pyproject.toml gives it: a literal, so that importing the library
+#: reads no file (``tests/test_version.py`` keeps the two equal, and equal to the
+#: installed metadata that ``premier-policy --version`` reads).
+__version__ = "0.1.0"
+
 __all__ = [
     "ACCEPTED",
     "AREAS",

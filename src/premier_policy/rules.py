@@ -3,8 +3,8 @@
 >>> from premier_policy.rules import RULES, RuleId
 >>> RULES[RuleId.RESPONSE_TARGET].id
 <RuleId.RESPONSE_TARGET: 'response.target'>
->>> len(RULES)
-37
+>>> len(RULES) == len(RuleId), "input.owner" in RULES
+(True, True)
 """
 
 from premier_policy.base._lookup import rule

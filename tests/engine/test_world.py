@@ -6,12 +6,15 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from premier_policy import (
     ACCEPTED,
     Close,
     CustomerReply,
     Event,
+    Extend,
     Invalidate,
     LogTime,
     Open,
@@ -27,10 +30,12 @@ from premier_policy import (
     World,
     replay,
 )
+from premier_policy.base._events import CUSTOMER_SIDE
 from premier_policy.engine import _time_order as time_order
 from premier_policy.engine import _world as world_module
 from premier_policy.engine._fold import Fold
 from premier_policy.engine._world import Applied
+from premier_policy.strategies import events
 
 PARIS = timezone(timedelta(hours=1))  # winter: all these instants are in CET
 
@@ -434,3 +439,100 @@ def test_a_timer_that_does_not_move_on_is_a_bug(monkeypatch: pytest.MonkeyPatch)
     )
     with pytest.raises(AssertionError, match="did not move on"):
         world.advance(at(23, 13))
+
+
+def test_a_customer_acts_only_on_their_own() -> None:
+    """input.owner: a customer-side event naming another customer is refused before any
+    state is judged, and a refund of another's purchase too; nothing changes."""
+    world = run(
+        World(),
+        bought("acme"),
+        bought("globex", "p2"),
+        Open(at=at(23, 10), customer="acme", id="i1", area="setup"),
+        LogTime(at=at(23, 11), incident="i1", minutes=200),  # 40 minutes left: may extend
+    )[-1].world
+    theirs: list[Event] = [
+        CustomerReply(at=at(23, 12), incident="i1", customer="globex"),
+        Extend(at=at(23, 12), incident="i1", customer="globex"),
+        Close(at=at(23, 12), incident="i1", customer="globex"),  # also not resolved
+        Reopen(at=at(23, 12), incident="i1", customer="globex"),
+        RefundRequest(at=at(23, 12), customer="globex", purchase="p1"),
+    ]
+    for event in theirs:
+        step = world.apply(event)
+        assert isinstance(step.result, Refusal), event
+        assert step.result.rule is RuleId.INPUT_OWNER, event
+        assert "acme" not in step.result.message
+        assert step.world is world
+    # The owner named, or no one (a host that vouches for the sender): judged as ever.
+    own = world.apply(Extend(at=at(23, 12), incident="i1", customer="acme"))
+    assert own.accepted
+    assert own.world.accounts["acme"].balance(at(23, 12)) == 1
+    assert own.world.accounts["globex"].balance(at(23, 12)) == 3
+    assert world.apply(Extend(at=at(23, 12), incident="i1")).world == own.world
+    mine = world.apply(RefundRequest(at=at(23, 12), customer="acme", purchase="p1"))
+    assert isinstance(mine.result, Refusal)
+    assert mine.result.rule is RuleId.CREDITS_NO_REFUNDS
+
+
+_STRANGER = "a stranger"  # longer than any name the strategies draw
+
+
+@st.composite
+def _probes(draw: st.DrawFn, world: World, t: datetime) -> Event | None:
+    """An event at ``t`` by a stranger naming an ID someone else made theirs, or None."""
+    incidents, purchases = list(world.incidents), list(world.purchases)
+    kinds = [k for k, ids in (("incident", incidents), ("purchase", purchases)) if ids]
+    if not kinds:
+        return None
+    if draw(st.sampled_from(kinds)) == "purchase":
+        pid = draw(st.sampled_from(purchases))
+        if draw(st.booleans()):
+            return RefundRequest(at=t, customer=_STRANGER, purchase=pid)
+        return Purchase(at=t, customer=_STRANGER, id=pid, product="single")
+    iid = draw(st.sampled_from(incidents))
+    if draw(st.integers(0, 4)) == 0:
+        return Open(at=t, customer=_STRANGER, id=iid, area="setup")
+    kind = draw(st.sampled_from(CUSTOMER_SIDE))
+    return kind(at=t, incident=iid, customer=_STRANGER)
+
+
+def _stub(probe: Event) -> World:
+    """A world where someone else took the ID ``probe`` names, at its instant, and did
+    nothing more."""
+    t = probe.at
+    if isinstance(probe, RefundRequest | Purchase):
+        pid = probe.purchase if isinstance(probe, RefundRequest) else probe.id
+        return World().apply(Purchase(at=t, customer="someone", id=pid, product="single")).world
+    assert not isinstance(probe, StaffReply | LogTime | Resolve | Invalidate)
+    iid = probe.id if isinstance(probe, Open) else probe.incident
+    world = World().apply(Purchase(at=t, customer="someone", id="stub", product="single")).world
+    return world.apply(Open(at=t, customer="someone", id=iid, area="setup")).world
+
+
+@settings(max_examples=60)
+@given(
+    events(
+        min_value=datetime(2026, 1, 1, tzinfo=UTC),
+        max_value=datetime(2029, 1, 1, tzinfo=UTC),
+        max_size=15,
+    ),
+    st.data(),
+)
+def test_a_refusal_tells_a_customer_nothing_of_another(
+    sequence: list[Event], data: st.DataObject
+) -> None:
+    """input.owner: what a stranger is told of an ID another customer holds is what they
+    would be told had its owner done nothing but take it: "this ID is taken", never the
+    owner, state, credits or instants of another's incidents and purchases."""
+    world = World()
+    for event in sequence:
+        world = world.apply(event).world
+        probe = data.draw(_probes(world, event.at))
+        if probe is None:
+            continue
+        told = world.apply(probe)
+        assert isinstance(told.result, Refusal)
+        assert told.world is world
+        alone = _stub(probe).apply(probe).result
+        assert told.result == alone, probe

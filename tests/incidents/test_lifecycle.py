@@ -663,3 +663,22 @@ def test_open_incident_refuses_a_non_open_event_naming_the_event_field() -> None
     with pytest.raises(PolicyError) as info:
         open_incident(P, funded(P, T0), StaffReply(at=T0, incident="i1"))  # type: ignore[arg-type]
     assert str(info.value) == "input.malformed: event: expected an Open event, got StaffReply"
+
+
+def test_a_customer_acts_only_on_their_own_incident() -> None:
+    """input.owner: a customer-side event naming another customer is refused before the
+    incident's state or timers are judged (even past its auto-close); the owner acts."""
+    step = resolved_step()
+    auto_close = step.incident.auto_close_at
+    assert auto_close is not None
+    later = auto_close.add(days=1)
+    refusal = refused(step, Reopen(at=later, incident="i1", customer="globex"))
+    assert (refusal.rule, refusal.message) == (
+        RuleId.INPUT_OWNER,
+        "incident i1 is not one of the incidents of globex: a customer acts only on their own",
+    )
+    reopened = apply(
+        P, step.incident, step.account, Reopen(at=later, incident="i1", customer="acme")
+    )
+    assert isinstance(reopened, Step)
+    assert reopened.incident.state == "waiting_on_staff"

@@ -6,6 +6,7 @@ import importlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from premier_policy import RULES, RuleId, replay
+from premier_policy import RULES, RuleId, __version__, replay
 from premier_policy.shell.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,17 +75,71 @@ def test_a_file_that_cannot_be_read(capsys: pytest.CaptureFixture[str], tmp_path
 
 
 def test_demo_prints_a_timeline(capsys: pytest.CaptureFixture[str]) -> None:
-    """demo: each event with its verdict, who was told what and when, the balances."""
+    """demo: each event with its verdict, who was told what and when, the balances; a
+    timer's notice is marked as fired before the event it is printed under, and the next
+    timer says what it will send."""
     status, out, _ = run(capsys, "demo")
     assert status == 0
     assert "#0 2026-11-23 09:00 CET  acme buys 1 x bundle-3 (p1): accepted" in out
-    assert "to customer acme: credits_purchased" in out
+    assert "    2026-11-23 09:00 CET  to customer acme: credits_purchased" in out
     assert "REFUSED [input.duplicate-id]" in out
-    assert "2026-11-23 13:40 CET  to staff: response_overdue (globex/g1)" in out
-    assert "#14 malformed: malformed event: minutes:" in out
-    assert "balance of acme: 2" in out
-    assert "until 2027-01-10 12:00 CET" in out
-    assert "next timer: 2027-10-24 09:00 CEST" in out
+    # The breach of g1 at 13:40 fired by itself, before the time log on i1 at 16:00.
+    assert "#7 2026-11-23 16:00 CET  log time on i1" in out
+    assert (
+        "    2026-11-23 13:40 CET  timer, before #7: to staff: response_overdue (globex/g1)" in out
+    )
+    assert "    2026-11-23 16:00 CET  to customer acme: allowance_warning (i1)" in out
+    assert "#14 2026-11-25 10:00 CET  malformed: malformed event: minutes:" in out
+    assert "    2026-11-23 10:00 CET  balance of acme: 2" in out
+    assert "#- 2027-01-10 12:00 CET  until:" in out
+    assert "    2026-12-26 12:00 CET  timer: to customer acme: incident_closed (i1)" in out
+    assert "#- 2027-10-24 09:00 CEST  next timer: the first instant after 2027-01-10 12:00" in out
+    assert out.endswith("    2027-10-24 09:00 CEST to customer acme: credits_expiring\n")
+
+
+def test_every_line_of_the_timeline_has_its_instant(capsys: pytest.CaptureFixture[str]) -> None:
+    """demo: below the heading, every line starts with an instant (after #n or an indent)."""
+    out = run(capsys, "demo")[1]
+    body = out.split("\n\n", 1)[1]
+    instant = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} (CET|CEST) "
+    lines = [line for line in body.splitlines() if line]
+    assert len(lines) > 60
+    assert [line for line in lines if not re.match(rf"(#(\d+|-) |    ){instant}", line)] == []
+
+
+def test_a_timeline_names_what_it_cannot_date_and_a_world_at_rest() -> None:
+    """A malformed event with no readable instant says so; with nothing left to happen,
+    the next timer is none."""
+    from premier_policy import trace
+    from premier_policy.shell.cli import _timeline
+
+    doc: dict[str, Any] = {
+        "until": "2026-11-30T09:00:00+01:00",
+        "events": [{"type": "resolve", "incident": "i1"}, 7, {"at": "2026-11-30T08:00:00"}],
+    }
+    out = io.StringIO()
+    _timeline(trace(doc), out, doc["events"])
+    text = out.getvalue()
+    assert "#0 (no instant)  malformed: malformed event: at: missing" in text
+    assert "#1 (no instant)  malformed:" in text
+    assert "#2 (no instant)  malformed:" in text  # naive: never guessed
+    assert "#- 2026-11-30 09:00 CET  next timer: none, nothing will happen by itself" in text
+    out = io.StringIO()
+    _timeline(trace(doc), out)  # without the raw events, no instant to show either
+    assert "#0 (no instant)  malformed:" in out.getvalue()
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """--version prints the installed version, alone or before a command, and exits 0."""
+    assert run(capsys, "--version") == (0, f"premier-policy {__version__}\n", "")
+    assert run(capsys, "--version", "demo") == (0, f"premier-policy {__version__}\n", "")
+    done = subprocess.run(
+        [sys.executable, "-m", "premier_policy", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"premier-policy {__version__}\n", "")
 
 
 def test_demo_json_is_the_raw_outcome(capsys: pytest.CaptureFixture[str]) -> None:

@@ -66,6 +66,17 @@ def test_instants_are_read_in_utc_whatever_their_offset() -> None:
     assert one.at.tzinfo is pendulum.UTC
 
 
+def test_the_acting_customer_is_read_and_written_only_when_given() -> None:
+    """input.owner: a customer-side event names its customer or leaves the field out,
+    and is written back the way it came."""
+    bare = {"type": "close", "at": "2026-11-27T09:00:00+00:00", "incident": "i1"}
+    named = {**bare, "customer": "acme"}
+    assert event_from_dict(bare).customer is None  # type: ignore[union-attr]
+    assert event_from_dict(named).customer == "acme"  # type: ignore[union-attr]
+    assert event_to_dict(event_from_dict(bare)) == bare
+    assert event_to_dict(event_from_dict(named)) == named
+
+
 def test_count_defaults_to_one() -> None:
     """The format's one default: a purchase of one unit."""
     event = event_from_dict(
@@ -111,6 +122,21 @@ PURCHASE = {"type": "purchase", "at": AT, "customer": "acme", "id": "p1", "produ
             {"type": "open", "at": AT, "customer": "a", "id": "i", "area": None},
             RuleId.INPUT_MALFORMED,
             "area",
+        ),
+        (
+            {"type": "extend", "at": AT, "incident": "i1", "customer": None},
+            RuleId.INPUT_MALFORMED,
+            "customer",
+        ),
+        (
+            {"type": "reopen", "at": AT, "incident": "i1", "customer": ""},
+            RuleId.INPUT_MALFORMED,
+            "customer",
+        ),
+        (
+            {"type": "resolve", "at": AT, "incident": "i1", "customer": "a"},
+            RuleId.INPUT_MALFORMED,
+            "customer",
         ),
     ],
 )

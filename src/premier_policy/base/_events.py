@@ -18,10 +18,12 @@ from premier_policy.base._rules import RuleId
 
 __all__ = [
     "AREAS",
+    "CUSTOMER_SIDE",
     "INVALID_REASONS",
     "Area",
     "Close",
     "CustomerReply",
+    "CustomerSideEvent",
     "Event",
     "Extend",
     "IncidentEvent",
@@ -68,6 +70,11 @@ def _instant(value: datetime) -> pendulum.DateTime:
 def _identifier(_: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value:
         raise _malformed(attribute, f"expected a non-empty string, got {value!r}")
+
+
+def _acting(_: object, attribute: Attribute[Any], value: object) -> None:
+    if value is not None:
+        _identifier(_, attribute, value)
 
 
 def _text(_: object, attribute: Attribute[Any], value: object) -> None:
@@ -125,10 +132,14 @@ class StaffReply:
 
 @frozen(kw_only=True)
 class CustomerReply:
-    """The customer replies on an incident."""
+    """The customer replies on an incident.
+
+    ``customer``, when given, names who acts: the incident's own (``input.owner``).
+    """
 
     at: pendulum.DateTime = field(converter=_instant)
     incident: str = field(validator=_identifier)
+    customer: str | None = field(default=None, validator=_acting)
 
 
 @frozen(kw_only=True)
@@ -142,10 +153,14 @@ class LogTime:
 
 @frozen(kw_only=True)
 class Extend:
-    """The customer spends one more credit on an incident's time allowance."""
+    """The customer spends one more credit on an incident's time allowance.
+
+    ``customer``, when given, names who acts: the incident's own (``input.owner``).
+    """
 
     at: pendulum.DateTime = field(converter=_instant)
     incident: str = field(validator=_identifier)
+    customer: str | None = field(default=None, validator=_acting)
 
 
 @frozen(kw_only=True)
@@ -158,18 +173,26 @@ class Resolve:
 
 @frozen(kw_only=True)
 class Close:
-    """The customer closes a resolved incident before it closes itself."""
+    """The customer closes a resolved incident before it closes itself.
+
+    ``customer``, when given, names who acts: the incident's own (``input.owner``).
+    """
 
     at: pendulum.DateTime = field(converter=_instant)
     incident: str = field(validator=_identifier)
+    customer: str | None = field(default=None, validator=_acting)
 
 
 @frozen(kw_only=True)
 class Reopen:
-    """The customer reopens a resolved or recently closed incident."""
+    """The customer reopens a resolved or recently closed incident.
+
+    ``customer``, when given, names who acts: the incident's own (``input.owner``).
+    """
 
     at: pendulum.DateTime = field(converter=_instant)
     incident: str = field(validator=_identifier)
+    customer: str | None = field(default=None, validator=_acting)
 
 
 @frozen(kw_only=True)
@@ -181,6 +204,9 @@ class Invalidate:
     reason: InvalidReason = field(validator=_reason)
 
 
+#: The incident events a customer sends, which may name the acting customer.
+CustomerSideEvent: TypeAlias = CustomerReply | Extend | Close | Reopen
+CUSTOMER_SIDE: tuple[type[CustomerSideEvent], ...] = (CustomerReply, Extend, Close, Reopen)
 IncidentEvent: TypeAlias = (
     StaffReply | CustomerReply | LogTime | Extend | Resolve | Close | Reopen | Invalidate
 )

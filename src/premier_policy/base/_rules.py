@@ -58,6 +58,7 @@ class RuleId(StrEnum):
     INPUT_TIMERS = "input.timers"
     INPUT_DUPLICATE_ID = "input.duplicate-id"
     INPUT_UNKNOWN_INCIDENT = "input.unknown-incident"
+    INPUT_OWNER = "input.owner"
     INPUT_MALFORMED = "input.malformed"
 
     STATE_SNAPSHOT = "state.snapshot"
@@ -157,6 +158,9 @@ RULES: Mapping[RuleId, Rule] = _table(
      "A purchase or incident ID that is already known is refused."),
     (R.INPUT_UNKNOWN_INCIDENT, "events", "Unknown incident",
      "An event that names an unknown incident is refused."),
+    (R.INPUT_OWNER, "events", "Who may act",
+     "A customer-side event that names its customer acts only on that customer's own "
+     "incident or purchase."),
     (R.INPUT_MALFORMED, "events", "Malformed events",
      "A malformed event is refused with a message naming the field."),
     (R.STATE_SNAPSHOT, "state", "Snapshots",

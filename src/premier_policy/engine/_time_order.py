@@ -1,8 +1,8 @@
 """The rules of time order, written once for both kinds of store: the world's persistent
 agendas and the replay engine's working copies.
 
-``input.out-of-order``, ``input.timers``, ``input.duplicate-id`` and
-``input.unknown-incident`` live here; everything else is the accounts' and incidents' own
+``input.out-of-order``, ``input.timers``, ``input.duplicate-id``,
+``input.unknown-incident`` and the engine's side of ``input.owner`` live here; everything else is the accounts' and incidents' own
 business. Before an event at t is applied, every timer due strictly before t fires, in
 time order across all accounts and incidents (ties: the entity created first).
 """
@@ -31,6 +31,7 @@ from premier_policy.base._events import (
     StaffReply,
 )
 from premier_policy.base._notifications import Notification
+from premier_policy.base._owner import owner_refusal
 from premier_policy.base._refusal import Refusal
 from premier_policy.base._rules import RuleId
 from premier_policy.credits._account import Account, Purchased
@@ -166,12 +167,14 @@ def precheck(
     incidents: Mapping[str, Incident],
     purchases: Mapping[str, str],
 ) -> Refusal | None:
-    """The refusals that need no timers: order, malformed product, known IDs."""
+    """The refusals that need no timers: order, malformed product, known IDs, and who
+    may act (``input.owner``)."""
     if clock is not None and at < clock:
         return Refusal(
             RuleId.INPUT_OUT_OF_ORDER,
-            f"this event at {policy.show(at)} is earlier than the last one applied, at "
-            f"{policy.show(clock)}: events must come in time order",
+            # The last event may be another customer's: its instant is not this one's to know.
+            f"this event at {policy.show(at)} is earlier than the last one applied: events "
+            "must come in time order",
         )
     if isinstance(event, Purchase):
         try:
@@ -189,10 +192,19 @@ def precheck(
                 RuleId.INPUT_DUPLICATE_ID,
                 f"incident {event.id} already exists; it is not opened again",
             )
-    elif not isinstance(event, RefundRequest) and event.incident not in incidents:
-        return Refusal(
-            RuleId.INPUT_UNKNOWN_INCIDENT, f"there is no incident {event.incident}; open one first"
-        )
+    elif isinstance(event, RefundRequest):
+        owner = purchases.get(event.purchase)
+        if owner is not None:
+            return owner_refusal(event, owner)
+    else:
+        incident = incidents.get(event.incident)
+        if incident is None:
+            return Refusal(
+                RuleId.INPUT_UNKNOWN_INCIDENT,
+                f"there is no incident {event.incident}; open one first",
+            )
+        # Before any timer or state is looked at: a stranger learns nothing of it.
+        return owner_refusal(event, incident.customer)
     return None
 
 

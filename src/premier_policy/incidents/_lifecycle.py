@@ -38,6 +38,7 @@ from premier_policy.base._events import (
     StaffReply,
 )
 from premier_policy.base._notifications import Notification, notify
+from premier_policy.base._owner import owner_refusal
 from premier_policy.base._refusal import Refusal
 from premier_policy.base._rules import RuleId
 from premier_policy.credits._account import Account
@@ -320,7 +321,8 @@ def apply(
 ) -> Step | Refusal:
     """Apply one event to ``incident``; ``account`` is its customer's.
 
-    Refused in the invalid state (``lifecycle.final``), by a customer reply once
+    Refused when the event names a customer other than the incident's (``input.owner``),
+    in the invalid state (``lifecycle.final``), by a customer reply once
     resolved or closed (``lifecycle.customer-reply``), in any other state the table
     does not allow (``lifecycle.invalid-transition``), and by the rules' own guards.
     """
@@ -341,6 +343,9 @@ def apply(
             f"incident of {incident.customer!r} given the account of {account.customer!r}",
             field="customer",
         )
+    refused = owner_refusal(event, incident.customer)
+    if refused is not None:  # before anything of the incident is looked at
+        return refused
     kind, handler = found
     at = event.at
     incident, fired = advance(policy, incident, at, inclusive=False)

@@ -14,7 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from importlib import resources
+from importlib import metadata, resources
 from typing import Any, NoReturn, TextIO
 
 from premier_policy.base._errors import PolicyError
@@ -38,6 +38,17 @@ DEMO = "examples/demo.json"
 
 class _UsageError(Exception):
     """Input the command cannot use: reported on one line, exit status 2."""
+
+
+class _Printed(Exception):  # noqa: N818 - not an error: a line to print, then exit 0
+    """An option that prints one line and ends the command, successfully (``--version``)."""
+
+
+class _Version(argparse.Action):
+    """``--version``: the installed distribution's version, from its metadata."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> NoReturn:
+        raise _Printed(f"{PROG} {metadata.version(PROG)}")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -93,46 +104,88 @@ def _what(event: Event, world: World) -> tuple[str, str | None]:
     return f"{kind.replace('_', ' ')} on {event.incident}{extra}", customer
 
 
-def _notes(policy: Policy, notes: Sequence[Notification], out: TextIO) -> None:
+def _notes(
+    policy: Policy, notes: Sequence[Notification], out: TextIO, *, before: str | None = None
+) -> None:
+    """One line per notification, at its own instant, marked as a timer's (which fired by
+    itself) when ``before`` is given: the event it preceded, or ``""`` for none."""
     for n in notes:
         if n.to == "customer":
             who, about = f"customer {n.customer}", n.incident
         else:
             who, about = "staff", n.customer if n.incident is None else f"{n.customer}/{n.incident}"
         suffix = f" ({about})" if about else ""
-        print(f"    {policy.show(n.at):<21} to {who}: {n.kind}{suffix}", file=out)
+        label = "" if before is None else f"timer, before {before}: " if before else "timer: "
+        print(f"    {policy.show(n.at):<21} {label}to {who}: {n.kind}{suffix}", file=out)
 
 
-def _timeline(done: Trace, out: TextIO) -> None:
+def _raw_instant(policy: Policy, raw: object) -> str:
+    """The instant a malformed event says it has, if it can be read at all."""
+    try:
+        at = raw.get("at") if isinstance(raw, dict) else None
+        return policy.show(parse_instant(at, policy.tz))
+    except PolicyError:
+        return "(no instant)"
+
+
+_HEADING = """\
+A replay in {zone}. Every line starts with its instant: an event (#n) and its verdict,
+then who is told what, and the customer's usable credits after it. A line marked
+"timer, before #n" was sent by a timer that fired by itself, earlier than event #n,
+before that event was applied.
+"""
+
+
+def _timeline(done: Trace, out: TextIO, events: Sequence[object] = ()) -> None:
+    """The replay ``done`` as lines for a reader; ``events`` are the document's raw
+    events, for the instants of the malformed ones."""
     policy = done.policy
-    print(f"A replay in {policy.tz.name}: each event, who is told what and when,", file=out)
-    print("and the customer's usable credits after it.\n", file=out)
+    print(_HEADING.format(zone=policy.tz.name), file=out)
     before = World(policy)
     for moment in done.moments:
         if moment.event is None:
             assert isinstance(moment.result, Refusal)
-            print(f"#{moment.index} malformed: {moment.result.message}", file=out)
+            raw = events[moment.index] if moment.index < len(events) else None
+            when = _raw_instant(policy, raw)
+            print(f"#{moment.index} {when}  malformed: {moment.result.message}", file=out)
             continue
         what, customer = _what(moment.event, before)
         at = moment.event.at
+        shown = policy.show(at)
         verdict = (
             "accepted"
             if not isinstance(moment.result, Refusal)
             else f"REFUSED [{moment.result.rule}] {moment.result.message}"
         )
-        print(f"#{moment.index} {policy.show(at)}  {what}: {verdict}", file=out)
-        _notes(policy, moment.notifications, out)
+        print(f"#{moment.index} {shown}  {what}: {verdict}", file=out)
+        # Timers fire strictly before the event; the event's own notices are at its instant.
+        fired = [n for n in moment.notifications if n.at < at]
+        _notes(policy, fired, out, before=f"#{moment.index}")
+        _notes(policy, moment.notifications[len(fired) :], out)
         account = moment.world.accounts.get(customer) if customer is not None else None
         if account is not None:
-            print(f"    balance of {customer}: {account.balance(at)}", file=out)
+            print(f"    {shown:<21} balance of {customer}: {account.balance(at)}", file=out)
         before = moment.world
     if done.as_of is not None:
-        print(f"\nuntil {policy.show(done.as_of)}", file=out)
-        _notes(policy, done.closing, out)
+        until = policy.show(done.as_of)
+        print(
+            f"\n#- {until}  until: the instant described, every timer due by then fired", file=out
+        )
+        _notes(policy, done.closing, out, before="")
         for customer, account in done.world.accounts.items():
-            print(f"    balance of {customer}: {account.balance(done.as_of)}", file=out)
+            print(f"    {until:<21} balance of {customer}: {account.balance(done.as_of)}", file=out)
         nxt = done.world.next_event_at
-        print(f"next timer: {policy.show(nxt) if nxt is not None else 'none'}", file=out)
+        if nxt is None:
+            print(f"#- {until}  next timer: none, nothing will happen by itself", file=out)
+        else:
+            _, sent = done.world.advance(nxt)
+            print(
+                f"#- {policy.show(nxt)}  next timer: the first instant after {until} at which "
+                f"something happens by itself, unless an event comes first ({len(sent)} to "
+                "send):",
+                file=out,
+            )
+            _notes(policy, sent, out)
 
 
 # --- the commands -----------------------------------------------------------------------
@@ -147,7 +200,7 @@ def _demo(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
     if args.json:
         _dump(replay(document), out)
     else:
-        _timeline(trace(document), out)
+        _timeline(trace(document), out, document["events"])
 
 
 def _due(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
@@ -206,6 +259,7 @@ def _port(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Premier Support policy, from the shell.")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, summary: str) -> argparse.ArgumentParser:
@@ -266,6 +320,8 @@ def main(
     except (_UsageError, PolicyError) as error:
         print(f"{PROG}: {error}", file=err)
         return 2
+    except _Printed as printed:  # --version
+        print(printed, file=out)
     except SystemExit as done:  # --help
         return done.code if isinstance(done.code, int) else 0
     except BrokenPipeError:  # the reader left (`| head`): stop quietly

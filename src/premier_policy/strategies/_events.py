@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from premier_policy.base._events import (
     AREAS,
+    CUSTOMER_SIDE,
     INVALID_REASONS,
     Event,
     Invalidate,
@@ -231,7 +232,11 @@ def _incident_event(draw: st.DrawFn, model: _Model, iid: str, at: pendulum.DateT
         incident.state = target  # type: ignore[assignment]
         closes = model.wall(days=policy.auto_close_days) if kind == "resolve" else None
         incident.auto_close_at = closes
-    made: Event = _TYPES[kind](at=at, incident=iid)  # type: ignore[call-arg]
+    cls = _TYPES[kind]
+    if cls in CUSTOMER_SIDE and _usually(draw, 4):
+        # A host that relays what customers send names the sender (input.owner).
+        return cls(at=at, incident=iid, customer=incident.customer)
+    made: Event = cls(at=at, incident=iid)  # type: ignore[call-arg]
     return made
 
 
@@ -274,7 +279,9 @@ def events(
 
     The events are what an honest host sends: fields well typed, instants aware and
     never going back in time (several may share one), purchase and incident IDs unique,
-    customers and IDs any non-empty text. They aim to be accepted, so that they reach
+    customers and IDs any non-empty text; the customer-side incident events name the
+    incident's own customer three times in four, and no one otherwise, as
+    ``input.owner`` allows. They aim to be accepted, so that they reach
     deep states (extensions, auto-close, reopening, invalidation, expiry), yet business
     refusals happen too: an open without credit or out of scope, a late reopen, a
     refund request. Gaps between events favour the policy's boundaries: the same

@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 
 from premier_policy.base._events import (
     Event,
+    Open,
     Purchase,
 )
 from premier_policy.base._rules import RuleId
+from premier_policy.engine._world import World
 from premier_policy.strategies._events import (
     _INCIDENT_KINDS,
     _NAMES,
@@ -74,6 +76,8 @@ def _wire(draw: st.DrawFn, event: Event, tz: pendulum.Timezone) -> dict[str, Any
     except (OverflowError, ValueError):  # the zone's clock shows a year out of range
         local = event.at
     out["at"] = _iso(local, offset)
+    if out.get("customer", "") is None:
+        del out["customer"]  # a customer-side event that names no one leaves it out
     if type(event) is Purchase and event.count == 1 and draw(st.booleans()):
         del out["count"]  # the format's default
     return out
@@ -119,6 +123,36 @@ def _template(
         "invalidate": {"incident": incident, "reason": "vendor_bug"},
     }.get(kind, {"incident": incident})  # fmt: skip
     return {"at": at, "type": kind, **fields}
+
+
+def _owned(policy: Policy, sequence: list[Event]) -> list[tuple[int, str, str]]:
+    """What each accepted purchase and opening of ``sequence`` made someone's: (its
+    index, ``purchase`` or ``incident``, the ID), with the owner known by the event."""
+    owned: list[tuple[int, str, str]] = []
+    world = World(policy)
+    for index, event in enumerate(sequence):
+        applied = world.apply(event)
+        world = applied.world
+        if applied.accepted and isinstance(event, Purchase | Open):
+            owned.append(
+                (index, "purchase" if isinstance(event, Purchase) else "incident", event.id)
+            )
+    return owned
+
+
+def _stranger(
+    draw: st.DrawFn, owned: list[tuple[int, str, str]], k: int, at: str, fresh: str
+) -> dict[str, Any] | None:
+    """An event at ``at`` by customer ``fresh`` on what another made theirs before event
+    ``k`` (``input.owner``), or None when nothing is anyone's yet."""
+    mine = [(what, name) for index, what, name in owned if index < k]
+    if not mine:
+        return None
+    what, name = draw(st.sampled_from(mine))
+    if what == "purchase":
+        return {"at": at, "type": "refund_request", "customer": fresh, "purchase": name}
+    kind = draw(st.sampled_from(("customer_reply", "extend", "close", "reopen")))
+    return {"at": at, "type": kind, "incident": name, "customer": fresh}
 
 
 def _malformed(draw: st.DrawFn, event: dict[str, Any]) -> tuple[dict[str, Any], str]:
@@ -229,14 +263,23 @@ def _pairs(
         head["until"] = _iso(_at(min(last + later, hi), policy.tz), None)
     taken = {e[name] for e in clean for name in _IDENTIFIERS if name in e}
     inserts: list[tuple[int, dict[str, Any], RuleId, str | None]] = []
+    owned: list[tuple[int, str, str]] | None = None  # folded once, if an owner fault needs it
     for _ in range(faults):
         k = draw(st.integers(0, len(clean)))
         at = clean[k - 1]["at"] if k else _iso(_at(last, policy.tz), None)
-        fault = draw(st.sampled_from(("malformed", "naive", "unknown", "order", "duplicate")))
+        fault = draw(
+            st.sampled_from(("malformed", "naive", "unknown", "order", "duplicate", "owner"))
+        )
         fresh = draw(_NAMES)
         while fresh in taken:
             fresh += "'"
         taken.add(fresh)
+        if fault == "owner":
+            owned = _owned(policy, sequence) if owned is None else owned
+            stranger = _stranger(draw, owned, k, at, fresh)
+            if stranger is not None:
+                inserts.append((k, stranger, RuleId.INPUT_OWNER, None))
+                continue
         inserts.append((k, *_fault(draw, fault, clean[:k], at, fresh, policy)))
     inserts.sort(key=lambda insert: insert[0])  # stable: drawn order at one place
     broken: list[dict[str, Any]] = []
@@ -296,7 +339,8 @@ def scenarios(
     deliberately broken events slipped in, each refused by its own rule: a missing,
     ill-typed or empty field, an unknown type or product, a bad reason or count, an
     unreadable or naive instant, an unknown incident, an event earlier than those
-    applied, a duplicate purchase; a broken document always gives ``until``.
+    applied, a duplicate purchase, a customer acting on another's incident or purchase
+    (``input.owner``); a broken document always gives ``until``.
     ``valid="mixed"``: either. The document itself is always a scenario.
 
     ``policies`` draws the policy, written out as the ``policy`` overrides (default:

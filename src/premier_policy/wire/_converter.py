@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Final, Literal, get_origin
 
 import cattrs
+import cattrs.gen
 import pendulum
 from cattrs.errors import (
     AttributeValidationNote,
@@ -25,6 +26,7 @@ from cattrs.errors import (
 )
 
 from premier_policy.base._errors import PolicyError
+from premier_policy.base._events import CUSTOMER_SIDE
 from premier_policy.base._instants import parse_instant
 from premier_policy.base._rules import RuleId
 from premier_policy.terms._money import Money
@@ -105,6 +107,15 @@ def _converter() -> cattrs.Converter:
     converter.register_unstructure_hook(Decimal, lambda amount: f"{amount:f}")
     # A RuleId is a str already; JSON-ready data holds plain strings.
     converter.register_unstructure_hook(RuleId, lambda rule: rule.value)
+    # The acting customer of a customer-side event (input.owner) is optional: an event
+    # that names no one is written without it, as it came.
+    for cls in CUSTOMER_SIDE:
+        converter.register_unstructure_hook(
+            cls,
+            cattrs.gen.make_dict_unstructure_fn(
+                cls, converter, customer=cattrs.gen.override(omit_if_default=True)
+            ),
+        )
     return converter
 
 

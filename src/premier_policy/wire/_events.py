@@ -11,6 +11,7 @@ from cattrs.errors import (
 
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._events import (
+    CUSTOMER_SIDE,
     Close,
     CustomerReply,
     Event,
@@ -74,6 +75,13 @@ def event_from_dict(raw: object) -> Event:
             field="type",
         )
     fields = {key: value for key, value in raw.items() if key != "type"}
+    if cls in CUSTOMER_SIDE and "customer" in fields and fields["customer"] is None:
+        # Optional means "may be left out", not "may be null": null names no one.
+        raise PolicyError(
+            "expected a non-empty string, got None",
+            rule=RuleId.INPUT_MALFORMED,
+            field="customer",
+        )
     try:
         return CONVERTER.structure(fields, cls)
     except (ClassValidationError, PolicyError) as error:
