@@ -27,10 +27,13 @@ BUILT = ("docs/_build", ".venv", "mutants")
 
 def exists(name: str, bases: tuple[Path, ...]) -> bool:
     """Whether ``name`` (a glob pattern if it has a ``*``) is a file or folder under one
-    of ``bases``."""
+    of ``bases``, inside the clone: what lies beside it (``../shared``) a clone lacks,
+    even on a machine that has it."""
     if "*" in name:
         return any(any(base.glob(name.rstrip("/"))) for base in bases)
-    return any((base / name).exists() for base in bases)
+    return any(
+        (base / name).resolve().is_relative_to(ROOT) and (base / name).exists() for base in bases
+    )
 
 
 def problems(text: str, where: Path) -> tuple[list[str], list[str]]:
