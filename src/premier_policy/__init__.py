@@ -32,7 +32,17 @@ from premier_policy.base import (
 )
 from premier_policy.credits import Account, Consumed, ExpiryNotice, Lot, Purchased
 from premier_policy.engine import ACCEPTED, Accepted, Applied, Moment, Trace, World, replay, trace
-from premier_policy.hours import Calendar, Opening, Span, Weekday, WeeklySchedule
+from premier_policy.hours import (
+    Calendar,
+    ClosedWhy,
+    CountedSpan,
+    Deadline,
+    Opening,
+    SkippedStretch,
+    Span,
+    Weekday,
+    WeeklySchedule,
+)
 from premier_policy.incidents import (
     TRANSITIONS,
     Allowance,
@@ -65,8 +75,11 @@ __all__ = [
     "Calendar",
     "Catalog",
     "Close",
+    "ClosedWhy",
     "Consumed",
+    "CountedSpan",
     "CustomerReply",
+    "Deadline",
     "Event",
     "ExpiryNotice",
     "Extend",
@@ -96,6 +109,7 @@ __all__ = [
     "Rule",
     "RuleId",
     "ScenarioError",
+    "SkippedStretch",
     "Span",
     "StaffReply",
     "State",

@@ -108,6 +108,49 @@ def test_due_refuses_a_naive_instant(capsys: pytest.CaptureFixture[str]) -> None
     assert RuleId.INPUT_AWARE_ONLY.value in err
 
 
+def test_due_explain_prints_the_spans_with_their_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    """due --explain: the due instant, then each span counted and stretch skipped, each
+    line naming its rule (hours.arithmetic, hours.schedule)."""
+    status, out, _ = run(capsys, "due", "2026-11-27T18:30:00+01:00", "--explain")
+    assert status == 0
+    assert out.splitlines() == [
+        "120 business minutes from Fri 2026-11-27 18:30 CET: due Mon 2026-11-30 09:30 CET  [hours.arithmetic]",
+        "  counted  Fri 2026-11-27 18:30 CET - 19:00  30 min  [hours.arithmetic]",
+        "  skipped  Fri 2026-11-27 19:00 CET - Mon 2026-11-30 08:00 CET  outside the weekly hours  [hours.schedule]",
+        "  counted  Mon 2026-11-30 08:00 CET - 09:30  90 min  [hours.arithmetic]",
+    ]
+
+
+def test_due_json_gives_due_at_and_spans_in_the_policy_zone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """due --json --minutes N: the explanation as data, instants in Paris with offset."""
+    status, out, _ = run(capsys, "due", "2026-11-27T17:30:00Z", "--minutes", "60", "--json")
+    assert status == 0
+    found = json.loads(out)
+    assert found["due_at"] == "2026-11-30T08:30:00+01:00"
+    assert found["spans"] == [
+        {"start": "2026-11-27T18:30:00+01:00", "end": "2026-11-27T19:00:00+01:00", "minutes": 30},
+        {"start": "2026-11-30T08:00:00+01:00", "end": "2026-11-30T08:30:00+01:00", "minutes": 30},
+    ]
+
+
+def test_due_minutes_alone_prints_the_instant(capsys: pytest.CaptureFixture[str]) -> None:
+    """due --minutes N without --explain prints only the due instant."""
+    status, out, _ = run(capsys, "due", "2026-11-27T18:30:00+01:00", "--minutes", "30")
+    assert (status, out) == (0, "2026-11-27T19:00:00+01:00\n")
+
+
+def test_due_explain_refuses_a_negative_duration(capsys: pytest.CaptureFixture[str]) -> None:
+    """hours.arithmetic: a negative --minutes cannot be explained: exit 2, one line."""
+    status, out, err = run(
+        capsys, "due", "2026-11-27T18:30:00+01:00", "--minutes", "-5", "--explain"
+    )
+    assert (status, out) == (2, "")
+    assert RuleId.HOURS_ARITHMETIC.value in err
+    assert len(err.splitlines()) == 1
+
+
 def test_quote(capsys: pytest.CaptureFixture[str]) -> None:
     """quote 4: one single and one bundle, 300.00 USD (credits.catalog)."""
     status, out, _ = run(capsys, "quote", "4")

@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from importlib import resources
 from typing import Any, NoReturn, TextIO
 
@@ -156,7 +157,17 @@ def _demo(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
 def _due(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
     policy = Policy()
     started = parse_instant(args.instant, policy.tz, field="instant")
-    print(policy.response_due(started).isoformat(), file=out)
+    if args.minutes is None and not (args.explain or args.json):
+        print(policy.response_due(started).isoformat(), file=out)
+        return
+    minutes = policy.response_target_minutes if args.minutes is None else args.minutes
+    deadline = policy.calendar.explain_add(started, timedelta(minutes=minutes))
+    if args.json:
+        _dump(deadline.as_dict(), out)
+    elif args.explain:
+        print("\n".join(deadline.lines()), file=out)
+    else:
+        print(deadline.due_at.isoformat(), file=out)
 
 
 def _quote(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
@@ -195,6 +206,11 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_demo)
     due = command("due", "when a response is due for an incident waiting from INSTANT")
     due.add_argument("instant", metavar="INSTANT", help="ISO 8601 with a UTC offset")
+    due.add_argument(
+        "--minutes", type=_count, metavar="N", help="business minutes (default: the target)"
+    )
+    due.add_argument("--explain", action="store_true", help="say which open spans count")
+    due.add_argument("--json", action="store_true", help="the explanation as JSON")
     due.set_defaults(handler=_due)
     quote = command("quote", "the cheapest way to buy exactly N credits")
     quote.add_argument("credits", metavar="N", type=_count, help="how many credits")
