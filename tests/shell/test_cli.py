@@ -151,6 +151,38 @@ def test_due_explain_refuses_a_negative_duration(capsys: pytest.CaptureFixture[s
     assert len(err.splitlines()) == 1
 
 
+def test_explain_an_incident_tells_its_story(capsys: pytest.CaptureFixture[str]) -> None:
+    """explain FILE --incident ID: one line per step and per fact, each with its rule;
+    --json gives the same as data, ending in the outcome's incident."""
+    status, out, _ = run(capsys, "explain", str(WEEK), "--incident", "i1")
+    assert status == 0
+    assert out.splitlines()[0].startswith("Incident i1 of acme")
+    assert all(line.endswith("]") for line in out.splitlines()[1:-1] if "told" in line)
+    status, out, _ = run(capsys, "explain", str(WEEK), "--incident", "i1", "--json")
+    doc = json.loads(WEEK.read_text(encoding="utf-8"))
+    assert json.loads(out)["final"] == replay(doc)["incidents"]["i1"]
+
+
+def test_explain_a_customer_lists_the_credits(capsys: pytest.CaptureFixture[str]) -> None:
+    """explain FILE --customer ID: the lots and every move with the balance after it,
+    from standard input too; --json ends in the outcome's balance."""
+    text = WEEK.read_text(encoding="utf-8")
+    status, out, _ = run(capsys, "explain", "-", "--customer", "acme", stdin=text)
+    assert status == 0
+    assert out.splitlines()[0].startswith("Credits of acme")
+    assert "[credits.consume-order]" in out
+    status, out, _ = run(capsys, "explain", str(WEEK), "--customer", "acme", "--json")
+    assert json.loads(out)["balance"] == replay(json.loads(text))["customers"]["acme"]["balance"]
+
+
+def test_explain_needs_one_of_incident_or_customer(capsys: pytest.CaptureFixture[str]) -> None:
+    """explain without --incident or --customer (or with both) is a usage error, exit 2."""
+    assert run(capsys, "explain", str(WEEK))[0] == 2
+    status, out, err = run(capsys, "explain", str(WEEK), "--incident", "i1", "--customer", "a")
+    assert (status, out) == (2, "")
+    assert "not allowed with" in err
+
+
 def test_quote(capsys: pytest.CaptureFixture[str]) -> None:
     """quote 4: one single and one bundle, 300.00 USD (credits.catalog)."""
     status, out, _ = run(capsys, "quote", "4")

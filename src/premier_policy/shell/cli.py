@@ -17,6 +17,7 @@ from datetime import timedelta
 from importlib import resources
 from typing import Any, NoReturn, TextIO
 
+from premier_policy import credit_ledger, incident_story
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._events import Event, Invalidate, LogTime, Open, Purchase, RefundRequest
 from premier_policy.base._instants import parse_instant
@@ -170,6 +171,19 @@ def _due(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
         print(deadline.due_at.isoformat(), file=out)
 
 
+def _explain(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
+    document = _read(args.file, stdin)
+    told = (
+        incident_story(document, args.incident)
+        if args.incident is not None
+        else credit_ledger(document, args.customer)
+    )
+    if args.json:
+        _dump(told.as_dict(), out)
+    else:
+        print("\n".join(told.lines()), file=out)
+
+
 def _quote(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
     quote = Policy().catalog.quote(args.credits)
     for product, quantity in quote.items:
@@ -212,6 +226,15 @@ def _parser() -> argparse.ArgumentParser:
     due.add_argument("--explain", action="store_true", help="say which open spans count")
     due.add_argument("--json", action="store_true", help="the explanation as JSON")
     due.set_defaults(handler=_due)
+    explain = command(
+        "explain", "replay FILE and tell one incident's story or one customer's credits"
+    )
+    explain.add_argument("file", metavar="FILE", help="the scenario, or - for standard input")
+    about = explain.add_mutually_exclusive_group(required=True)
+    about.add_argument("--incident", metavar="ID", help="every step that touched incident ID")
+    about.add_argument("--customer", metavar="ID", help="every move of customer ID's credits")
+    explain.add_argument("--json", action="store_true", help="the same as JSON")
+    explain.set_defaults(handler=_explain)
     quote = command("quote", "the cheapest way to buy exactly N credits")
     quote.add_argument("credits", metavar="N", type=_count, help="how many credits")
     quote.set_defaults(handler=_quote)
