@@ -154,11 +154,15 @@ def test_exhausted_and_refusals_name_their_rules() -> None:
 
 
 def test_reopen_after_auto_close_and_an_unknown_incident() -> None:
-    """lifecycle.reopen-window: the example's incident closes by itself, then is
-    reopened inside the window; an ID nobody opened has an empty story."""
+    """lifecycle.reopen-window: the example's incident closes by itself, a reply is
+    refused on the closed incident (lifecycle.customer-reply), then it is reopened
+    inside the window; an ID nobody opened has an empty story."""
     story = incident_story(REOPEN, next(iter(replay(REOPEN)["incidents"])))
     kinds = [s.kind for s in story.steps]
     assert kinds.index("auto_close") < kinds.index("reopen")
+    refused = kinds.index("customer_reply")
+    assert kinds.index("auto_close") < refused  # the timer due before it comes first
+    assert story.steps[refused].state_before == "closed"
     nobody = incident_story(REOPEN, "nobody")
     assert (nobody.steps, nobody.incident, nobody.lines()[-1]) == ((), None, "never opened")
     assert nobody.as_dict()["final"] is None

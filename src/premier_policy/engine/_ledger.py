@@ -23,7 +23,7 @@ from premier_policy.base._rules import RuleId
 from premier_policy.credits._account import Account
 from premier_policy.credits._lots import Lot
 from premier_policy.engine._replay import Trace, trace
-from premier_policy.engine._story import event_kind
+from premier_policy.engine._story import event_kind, horizons_of
 from premier_policy.terms._policy import Policy
 
 __all__ = ["CreditLedger", "LedgerEntry", "credit_ledger"]
@@ -198,25 +198,13 @@ def _customer_of(event: Event, trace_world_incidents: Any) -> str | None:
     return None if incident is None else str(incident.customer)
 
 
-def _horizons(done: Trace) -> dict[int, pendulum.DateTime | None]:
-    """For each event, the instant the world's clock reaches next: the next accepted
-    event's, or the end of the replay."""
-    found: dict[int, pendulum.DateTime | None] = {}
-    horizon = done.as_of
-    for moment in reversed(done.moments):
-        found[moment.index] = horizon
-        if moment.event is not None and not isinstance(moment.result, Refusal):
-            horizon = moment.event.at
-    return found
-
-
 def ledger_of(done: Trace, customer: str) -> CreditLedger:
     """The ledger of ``customer`` in the replay ``done``."""
     policy = done.policy
     entries: list[LedgerEntry] = []
     account: Account | None = None
     before_world = None
-    horizons = _horizons(done)
+    horizons = horizons_of(done)
     # Each notice is listed once, the first time it is met: the world's accounts fire
     # a notice due at an event's instant only after it, while the ledger lists it first.
     listed: set[tuple[str | None, bool]] = set()

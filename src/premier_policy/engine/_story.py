@@ -421,11 +421,24 @@ def _timers(
     return found, incident
 
 
+def horizons_of(done: Trace) -> dict[int, pendulum.DateTime | None]:
+    """For each event, the instant the world's clock reaches next: the next accepted
+    event's, or the end of the replay."""
+    found: dict[int, pendulum.DateTime | None] = {}
+    horizon = done.as_of
+    for moment in reversed(done.moments):
+        found[moment.index] = horizon
+        if moment.event is not None and not isinstance(moment.result, Refusal):
+            horizon = moment.event.at
+    return found
+
+
 def story_of(done: Trace, incident_id: str) -> IncidentStory:
     """The story of ``incident_id`` in the replay ``done``."""
     policy = done.policy
     steps: list[StoryStep] = []
     current: Incident | None = None
+    horizons = horizons_of(done)
     for moment in done.moments:
         event = moment.event
         if event is None:
@@ -434,6 +447,12 @@ def story_of(done: Trace, incident_id: str) -> IncidentStory:
         refused = isinstance(moment.result, Refusal)
         if refused and touched:
             assert isinstance(moment.result, Refusal)
+            horizon = horizons[moment.index]
+            if current is not None and horizon is not None:
+                # The timers due before it, in time order, unless the world's clock will
+                # not get that far before its next accepted event.
+                fired, current = _timers(policy, current, min(event.at, horizon), inclusive=False)
+                steps += fired
             steps.append(
                 StoryStep(
                     at=event.at,
