@@ -163,6 +163,81 @@ def test_due_refuses_a_naive_instant(capsys: pytest.CaptureFixture[str]) -> None
     assert RuleId.INPUT_AWARE_ONLY.value in err
 
 
+def test_due_explain_prints_the_spans_with_their_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    """due --explain: the due instant, then each span counted and stretch skipped, each
+    line naming its rule (hours.arithmetic, hours.schedule)."""
+    status, out, _ = run(capsys, "due", "2026-11-27T18:30:00+01:00", "--explain")
+    assert status == 0
+    assert out.splitlines() == [
+        "120 business minutes from Fri 2026-11-27 18:30 CET: due Mon 2026-11-30 09:30 CET  [hours.arithmetic]",
+        "  counted  Fri 2026-11-27 18:30 CET - 19:00  30 min  [hours.arithmetic]",
+        "  skipped  Fri 2026-11-27 19:00 CET - Mon 2026-11-30 08:00 CET  outside the weekly hours  [hours.schedule]",
+        "  counted  Mon 2026-11-30 08:00 CET - 09:30  90 min  [hours.arithmetic]",
+    ]
+
+
+def test_due_json_gives_due_at_and_spans_in_the_policy_zone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """due --json --minutes N: the explanation as data, instants in Paris with offset."""
+    status, out, _ = run(capsys, "due", "2026-11-27T17:30:00Z", "--minutes", "60", "--json")
+    assert status == 0
+    found = json.loads(out)
+    assert found["due_at"] == "2026-11-30T08:30:00+01:00"
+    assert found["spans"] == [
+        {"start": "2026-11-27T18:30:00+01:00", "end": "2026-11-27T19:00:00+01:00", "minutes": 30},
+        {"start": "2026-11-30T08:00:00+01:00", "end": "2026-11-30T08:30:00+01:00", "minutes": 30},
+    ]
+
+
+def test_due_minutes_alone_prints_the_instant(capsys: pytest.CaptureFixture[str]) -> None:
+    """due --minutes N without --explain prints only the due instant."""
+    status, out, _ = run(capsys, "due", "2026-11-27T18:30:00+01:00", "--minutes", "30")
+    assert (status, out) == (0, "2026-11-27T19:00:00+01:00\n")
+
+
+def test_due_explain_refuses_a_negative_duration(capsys: pytest.CaptureFixture[str]) -> None:
+    """hours.arithmetic: a negative --minutes cannot be explained: exit 2, one line."""
+    status, out, err = run(
+        capsys, "due", "2026-11-27T18:30:00+01:00", "--minutes", "-5", "--explain"
+    )
+    assert (status, out) == (2, "")
+    assert RuleId.HOURS_ARITHMETIC.value in err
+    assert len(err.splitlines()) == 1
+
+
+def test_explain_an_incident_tells_its_story(capsys: pytest.CaptureFixture[str]) -> None:
+    """explain FILE --incident ID: one line per step and per fact, each with its rule;
+    --json gives the same as data, ending in the outcome's incident."""
+    status, out, _ = run(capsys, "explain", str(WEEK), "--incident", "i1")
+    assert status == 0
+    assert out.splitlines()[0].startswith("Incident i1 of acme")
+    assert all(line.endswith("]") for line in out.splitlines()[1:-1] if "told" in line)
+    status, out, _ = run(capsys, "explain", str(WEEK), "--incident", "i1", "--json")
+    doc = json.loads(WEEK.read_text(encoding="utf-8"))
+    assert json.loads(out)["final"] == replay(doc)["incidents"]["i1"]
+
+
+def test_explain_a_customer_lists_the_credits(capsys: pytest.CaptureFixture[str]) -> None:
+    """explain FILE --customer ID: the lots and every move with the balance after it,
+    from standard input too; --json ends in the outcome's balance."""
+    text = WEEK.read_text(encoding="utf-8")
+    status, out, _ = run(capsys, "explain", "-", "--customer", "acme", stdin=text)
+    assert status == 0
+    assert out.splitlines()[0].startswith("Credits of acme")
+    assert "[credits.consume-order]" in out
+    status, out, _ = run(capsys, "explain", str(WEEK), "--customer", "acme", "--json")
+    assert json.loads(out)["balance"] == replay(json.loads(text))["customers"]["acme"]["balance"]
+
+
+def test_explain_needs_one_of_incident_or_customer(capsys: pytest.CaptureFixture[str]) -> None:
+    """explain without --incident or --customer (or with both) is a usage error, exit 2."""
+    assert run(capsys, "explain", str(WEEK))[0] == 2
+    status, out, err = run(capsys, "explain", str(WEEK), "--incident", "i1", "--customer", "a")
+    assert (status, out) == (2, "")
+    assert "not allowed with" in err
+
+
 def test_quote(capsys: pytest.CaptureFixture[str]) -> None:
     """quote 4: one single and one bundle, 300.00 USD (credits.catalog)."""
     status, out, _ = run(capsys, "quote", "4")

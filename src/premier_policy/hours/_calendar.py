@@ -19,6 +19,7 @@ from premier_policy.base._errors import PolicyError
 from premier_policy.base._instants import zone
 from premier_policy.base._rules import RuleId
 from premier_policy.hours import _timetable as tables
+from premier_policy.hours._explain import Deadline, explain
 from premier_policy.hours._openings import Opening, calendar_date, openings
 from premier_policy.hours._weekly import WeeklySchedule
 
@@ -148,6 +149,22 @@ class Calendar:
         step = d // _MICROSECOND if type(d) is timedelta else tables.duration_micros(d, field="d")
         timetable = self._timetable
         return timetable.local(*timetable.add(start, step))
+
+    def explain_add(self, t: datetime, d: timedelta) -> Deadline:
+        """:meth:`add`, explained: the due instant with the open spans counted and the
+        closed stretches skipped, and why (``d >= 0``; see :class:`~premier_policy.Deadline`).
+
+        >>> from datetime import datetime, timedelta, timezone
+        >>> friday = datetime(2026, 11, 27, 18, 30, tzinfo=timezone(timedelta(hours=1)))
+        >>> print("\\n".join(Calendar().explain_add(friday, timedelta(hours=2)).lines()))
+        120 business minutes from Fri 2026-11-27 18:30 CET: due Mon 2026-11-30 09:30 CET  [hours.arithmetic]
+          counted  Fri 2026-11-27 18:30 CET - 19:00  30 min  [hours.arithmetic]
+          skipped  Fri 2026-11-27 19:00 CET - Mon 2026-11-30 08:00 CET  outside the weekly hours  [hours.schedule]
+          counted  Mon 2026-11-30 08:00 CET - 09:30  90 min  [hours.arithmetic]
+        """
+        start = tables.micros(t, field="t")
+        step = tables.duration_micros(d, field="d")
+        return explain(self._timetable, self.closures, start, step)
 
     def between(self, a: datetime, b: datetime) -> pendulum.Duration:
         """Business time in ``[a, b)``; negative when ``b < a``. Exact elapsed time.

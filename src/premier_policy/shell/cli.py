@@ -14,9 +14,11 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from importlib import metadata, resources
 from typing import Any, NoReturn, TextIO
 
+from premier_policy import credit_ledger, incident_story
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._events import Event, Invalidate, LogTime, Open, Purchase, RefundRequest
 from premier_policy.base._instants import parse_instant
@@ -206,7 +208,30 @@ def _demo(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
 def _due(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
     policy = Policy()
     started = parse_instant(args.instant, policy.tz, field="instant")
-    print(policy.response_due(started).isoformat(), file=out)
+    if args.minutes is None and not (args.explain or args.json):
+        print(policy.response_due(started).isoformat(), file=out)
+        return
+    minutes = policy.response_target_minutes if args.minutes is None else args.minutes
+    deadline = policy.calendar.explain_add(started, timedelta(minutes=minutes))
+    if args.json:
+        _dump(deadline.as_dict(), out)
+    elif args.explain:
+        print("\n".join(deadline.lines()), file=out)
+    else:
+        print(deadline.due_at.isoformat(), file=out)
+
+
+def _explain(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
+    document = _read(args.file, stdin)
+    told = (
+        incident_story(document, args.incident)
+        if args.incident is not None
+        else credit_ledger(document, args.customer)
+    )
+    if args.json:
+        _dump(told.as_dict(), out)
+    else:
+        print("\n".join(told.lines()), file=out)
 
 
 def _quote(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
@@ -273,7 +298,21 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_demo)
     due = command("due", "when a response is due for an incident waiting from INSTANT")
     due.add_argument("instant", metavar="INSTANT", help="ISO 8601 with a UTC offset")
+    due.add_argument(
+        "--minutes", type=_count, metavar="N", help="business minutes (default: the target)"
+    )
+    due.add_argument("--explain", action="store_true", help="say which open spans count")
+    due.add_argument("--json", action="store_true", help="the explanation as JSON")
     due.set_defaults(handler=_due)
+    explain = command(
+        "explain", "replay FILE and tell one incident's story or one customer's credits"
+    )
+    explain.add_argument("file", metavar="FILE", help="the scenario, or - for standard input")
+    about = explain.add_mutually_exclusive_group(required=True)
+    about.add_argument("--incident", metavar="ID", help="every step that touched incident ID")
+    about.add_argument("--customer", metavar="ID", help="every move of customer ID's credits")
+    explain.add_argument("--json", action="store_true", help="the same as JSON")
+    explain.set_defaults(handler=_explain)
     quote = command("quote", "the cheapest way to buy exactly N credits")
     quote.add_argument("credits", metavar="N", type=_count, help="how many credits")
     quote.set_defaults(handler=_quote)

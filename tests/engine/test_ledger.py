@@ -1,0 +1,144 @@
+"""A customer's credits ledger: laws against the replay, and named ledgers
+(credits.validity, credits.consume-order, credits.restore, credits.expiry-notice,
+credits.no-refunds, credits.none-available)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+
+from premier_policy import RuleId, credit_ledger, replay
+from premier_policy.strategies import scenarios
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = json.loads((ROOT / "src/premier_policy/examples/demo.json").read_text("utf-8"))
+INVALIDATED = json.loads((ROOT / "examples/invalidated.json").read_text("utf-8"))
+
+
+def at(t: str, kind: str, **fields: Any) -> dict[str, Any]:
+    """One event of the scenario format."""
+    return {"at": t, "type": kind, **fields}
+
+
+def customers(doc: dict[str, Any]) -> set[str]:
+    """Every customer a scenario names."""
+    return {
+        e["customer"]
+        for e in doc["events"]
+        if isinstance(e, dict) and isinstance(e.get("customer"), str)
+    }
+
+
+@settings(max_examples=60)
+@given(scenarios(valid="mixed", max_size=10))
+def test_balances_follow_the_moves_and_end_at_the_outcomes(doc: dict[str, Any]) -> None:
+    """Each entry's balance is the one before plus its change, and the ledger's final
+    balance is the outcome's (0 for a customer the outcome does not know)."""
+    outcome = replay(doc)
+    for customer in customers(doc):
+        ledger = credit_ledger(doc, customer)
+        running = 0
+        for entry in ledger.entries:
+            running += entry.change
+            assert entry.balance == running, entry
+        known = outcome["customers"].get(customer, {"balance": 0})
+        assert ledger.balance == known["balance"]
+        assert ledger.as_dict()["balance"] == ledger.balance
+
+
+def test_the_demo_customer_who_had_nothing_then_got_a_credit_back() -> None:
+    """demo globex: refused open with no credit, a purchase, a credit taken, a refused
+    refund, and the credit back to its lot when the incident is invalidated."""
+    ledger = credit_ledger(DEMO, "globex")
+    assert [(e.index, e.kind, e.rule, e.change, e.balance) for e in ledger.entries] == [
+        (4, "refused", RuleId.CREDITS_NONE_AVAILABLE, 0, 0),
+        (5, "purchased", RuleId.CREDITS_VALIDITY, 1, 1),
+        (6, "taken", RuleId.CREDITS_CONSUME_ORDER, -1, 0),
+        (12, "refused", RuleId.CREDITS_NO_REFUNDS, 0, 0),
+        (15, "restored", RuleId.CREDITS_RESTORE, 1, 1),
+    ]
+    assert ledger.lines()[1] == (
+        "lot q1: 1 x single credit(s) for 75.00 USD, valid 2026-11-23 11:35 CET to "
+        "2027-11-23 11:35 CET (exclusive), 1 left  [credits.validity]"
+    )
+    assert ledger.entries[4].incident == "g1"
+
+
+def test_both_credits_of_an_invalidated_incident_come_back() -> None:
+    """credits.restore: the opening credit and the extension's go back to lot g1."""
+    ledger = credit_ledger(INVALIDATED, "globex")
+    restored = [e for e in ledger.entries if e.kind == "restored"]
+    assert [(e.lot, e.change, e.incident) for e in restored] == [("g1", 2, "bug-7")]
+
+
+def test_expiry_notices_and_a_silent_expiry() -> None:
+    """credits.expiry-notice: 30 days before and at expiry for a lot with credits left;
+    a used-up lot expires with no notice, listed as such; the balance drops at expiry."""
+    doc = {
+        "until": "2027-12-31T00:00:00+01:00",
+        "events": [
+            at("2026-11-02T09:00:00+01:00", "purchase", customer="a", id="p2", product="single"),
+            at("2026-11-02T09:05:00+01:00", "purchase", customer="a", id="p1", product="bundle-3"),
+            at("2026-11-02T09:10:00+01:00", "open", customer="a", id="i1", area="setup"),
+        ],
+    }
+    ledger = credit_ledger(doc, "a")
+    timers = [(e.kind, e.lot, e.change, e.balance) for e in ledger.entries if e.index is None]
+    assert timers == [
+        ("notice_skipped", "p2", 0, 3),
+        ("expiring", "p1", 0, 3),
+        ("notice_skipped", "p2", 0, 3),
+        ("expired", "p1", -3, 0),
+    ]
+    assert all(e.rule is RuleId.CREDITS_EXPIRY_NOTICE for e in ledger.entries if e.index is None)
+    assert ledger.balance == 0
+    assert ledger.as_dict()["lots"][0]["expires_at"] == "2027-11-02T09:00:00+01:00"
+
+
+def test_a_credit_restored_into_an_expired_lot_stays_unusable() -> None:
+    """credits.restore keeps the lot's expiry: invalidating after the lot expired gives
+    the credit back to it, and the balance does not move."""
+    doc = {
+        "events": [
+            at("2026-11-02T09:00:00+01:00", "purchase", customer="a", id="p1", product="single"),
+            at("2026-11-02T09:10:00+01:00", "open", customer="a", id="i1", area="setup"),
+            at("2027-11-03T09:00:00+01:00", "invalidate", incident="i1", reason="vendor_bug"),
+        ]
+    }
+    (restored,) = [e for e in credit_ledger(doc, "a").entries if e.kind == "restored"]
+    assert (restored.change, restored.balance) == (0, 0)
+    assert "the lot has expired, so it stays unusable" in restored.text
+
+
+def test_an_expiry_at_an_events_instant_is_listed_first() -> None:
+    """A lot expiring at the very instant of another event is unusable then: its
+    entry comes before the event's, so each balance still follows the moves."""
+    doc = {
+        "events": [
+            at("2026-11-02T09:00:00+01:00", "purchase", customer="a", id="p1", product="single"),
+            at("2027-11-02T09:00:00+01:00", "purchase", customer="a", id="p2", product="single"),
+        ]
+    }
+    ledger = credit_ledger(doc, "a")
+    assert [(e.kind, e.balance) for e in ledger.entries] == [
+        ("purchased", 1),
+        ("expiring", 1),
+        ("expired", 0),
+        ("purchased", 1),
+    ]
+
+
+def test_a_customer_unknown_to_the_scenario() -> None:
+    """Nobody named: no lots, no entries, balance 0; and an empty scenario has no as_of."""
+    ledger = credit_ledger(DEMO, "nobody")
+    assert (ledger.lots, ledger.entries, ledger.balance) == ((), (), 0)
+    assert credit_ledger({"events": []}, "a").as_dict() == {
+        "customer": "a",
+        "as_of": None,
+        "lots": [],
+        "entries": [],
+        "balance": 0,
+    }
