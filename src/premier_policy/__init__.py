@@ -48,7 +48,7 @@ from premier_policy.incidents import (
     open_incident,
 )
 from premier_policy.terms import Catalog, Money, Policy, Product, Quote
-from premier_policy.wire import ScenarioError, event_from_dict, event_to_dict
+from premier_policy.wire import ScenarioError, event_from_dict, event_to_dict, policy_from_dict
 
 __all__ = [
     "ACCEPTED",
@@ -112,6 +112,7 @@ __all__ = [
     "event_to_dict",
     "mermaid_diagram",
     "open_incident",
+    "policy_from_dict",
     "replay",
     "trace",
 ]
