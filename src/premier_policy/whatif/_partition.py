@@ -35,6 +35,9 @@ def _constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not JSON")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_constant)
+
+
 def read_line(line: str | bytes) -> object:
     """One line of a JSON-lines log: the JSON value, or :class:`Unreadable`.
 
@@ -46,7 +49,11 @@ def read_line(line: str | bytes) -> object:
     (Unreadable(detail='NaN is not JSON'), "'utf-8' codec can't decode")
     """
     try:
-        return json.loads(line, parse_constant=_constant)
+        if isinstance(line, str):
+            return json.loads(line, parse_constant=_constant)
+        # As json.loads reads bytes, with one decoder for all lines: the client reads
+        # every line of a log through here, and json.loads builds a decoder per call.
+        return _DECODER.decode(line.decode(json.detect_encoding(line), "surrogatepass"))
     except ValueError as error:  # JSONDecodeError and UnicodeDecodeError included
         return Unreadable(str(error))
 
