@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from premier_policy import PolicyError
 from premier_policy.shell.batch import (
     SpillingIndex,
+    Transport,
     _join,
     _latest,
     _read,
@@ -75,21 +76,43 @@ def address(client: Client) -> str:
 # for a strategy using it: the strategy does not, so that warning is not ours.
 @pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies")
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(logs(), st.integers(1, 5), st.integers(1, 4))
+@given(logs(), st.integers(1, 5), st.integers(1, 4), st.sampled_from(["scatter", "files"]))
 def test_the_cluster_gives_the_in_process_report(
     client: Client,
     case: tuple[list[object], dict[str, Any], datetime | None],
     partitions: int,
     buffer_lines: int,
+    transport: Transport,
 ) -> None:
     """Generated logs (strategies' scenarios, interleaved, IDs shared, junk lines) streamed
-    from a file into scattered chunks and replayed on two workers: the report of what_if
-    on the parsed lines (itself that of one sorted replay), to the last figure."""
+    from a file into chunks, scattered or written to disk, and replayed on two workers:
+    the report of what_if on the parsed lines (itself that of one sorted replay), to the
+    last figure."""
     log, _, until = case
     data = jsonl(log)
     expected = what_if([read_line(line) for line in data.splitlines()], VARIANTS, until=until)
-    got = on_cluster(client, data, until=until, partitions=partitions, buffer_lines=buffer_lines)
-    assert got == expected
+    options = {"partitions": partitions, "buffer_lines": buffer_lines, "transport": transport}
+    assert on_cluster(client, data, until=until, **options) == expected
+
+
+def test_chunk_files_hold_any_bytes_and_are_removed_once_read(
+    client: Client, tmp_path: Path
+) -> None:
+    """Through files, a line with tabs and a stray carriage return keeps its bytes and its
+    number, and the scratch directory is empty after the run."""
+    lines = [json.dumps(e).encode() for e in story(3)]
+    data = b"\n".join([lines[0], b'{"type":\t"x\ry"}', *lines[1:]]) + b"\n"
+    report = on_cluster(client, data, partitions=2, transport="files", scratch=tmp_path)
+    assert report == on_cluster(client, data, partitions=2)
+    assert [b.line for b in report.summaries[0].bad_lines] == [2]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unknown_transport_is_refused_before_the_work(client: Client) -> None:
+    """A transport that is neither scatter nor files: PolicyError naming the field."""
+    with pytest.raises(PolicyError) as info:
+        on_cluster(client, b"", transport="pigeon")
+    assert info.value.field == "transport"
 
 
 def story(n: int) -> list[dict[str, Any]]:

@@ -3,7 +3,9 @@
 The pure steps live in :mod:`premier_policy.whatif`; this module does the I/O around
 them. The client streams the log once, routing each line
 (:class:`~premier_policy.whatif.Router`) into per-partition chunks that it sends to
-the cluster as they fill, where workers read and sort them while the client streams on;
+the cluster as they fill (as files of its scratch directory for a local cluster, so
+that it never waits on a worker), where workers read and sort them while the client
+streams on;
 the log is never held whole in the client. Lines naming an
 incident not opened yet wait in a file of the scratch directory until the end. The
 incident and purchase index lives in :class:`SpillingIndex`, in memory up to a size and
@@ -27,7 +29,7 @@ from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO, NoReturn, TextIO
+from typing import BinaryIO, Literal, NoReturn, TextIO
 
 from distributed import Client, Future, LocalCluster
 
@@ -48,6 +50,7 @@ from premier_policy.whatif import (
 
 __all__ = [
     "SpillingIndex",
+    "Transport",
     "chart",
     "connect",
     "replay_log",
@@ -60,6 +63,12 @@ __all__ = [
 BUFFER_LINES = 65_536
 #: Index entries kept in memory before the index moves to disk (about 200 MB).
 INDEX_LIMIT = 1_000_000
+
+#: How chunks reach the workers: ``"scatter"`` sends their bytes (any cluster);
+#: ``"files"`` writes them to the scratch directory and sends only their paths, so the
+#: client never waits on a round trip (workers that see the client's disk: a local
+#: cluster).
+Transport = Literal["scatter", "files"]
 
 
 class SpillingIndex(MutableMapping[str, str]):
@@ -141,6 +150,20 @@ def _read(lines: list[tuple[int, bytes]]) -> Partition:
     return Partition.of((number, read_line(line)) for number, line in lines)
 
 
+def _read_file(path: str) -> Partition:
+    """One chunk written by the client as ``number<TAB>line`` rows, read on a worker
+    (and removed: the disk holds only the chunks not read yet)."""
+    with open(path, "rb") as rows:
+        read = _read([_row(row) for row in rows])
+    os.remove(path)
+    return read
+
+
+def _row(row: bytes) -> tuple[int, bytes]:
+    head, _, line = row.rstrip(b"\n").partition(b"\t")
+    return int(head), line
+
+
 def _join(*chunks: Partition) -> Partition:
     """The chunks of one group of partitions, merged in replay order."""
     return Partition.join(chunks)
@@ -159,12 +182,17 @@ class _Chunks:
     one round trip, and a worker reads and sorts each chunk while the client streams
     on. The client's memory is the budget, whatever the length of the log; the chunks
     live on the workers (scattered data, not task arguments, which the scheduler in the
-    client's process would keep)."""
+    client's process would keep). With a ``directory`` the chunks are written there
+    instead and the workers read them: sending a path costs the client no wait."""
 
-    def __init__(self, client: Client, partitions: int, budget: int) -> None:
+    def __init__(
+        self, client: Client, partitions: int, budget: int, directory: Path | None = None
+    ) -> None:
         self._client = client
         self._budget = budget
+        self._directory = directory
         self._held = 0
+        self._rounds = 0
         self.buffers: list[list[tuple[int, bytes]]] = [[] for _ in range(partitions)]
         self.read: list[list[Future[Partition]]] = [[] for _ in range(partitions)]
 
@@ -178,9 +206,18 @@ class _Chunks:
         full = [where for where, buffer in enumerate(self.buffers) if buffer]
         if not full:
             return
-        scattered = self._client.scatter([self.buffers[where] for where in full], hash=False)
-        for where, chunk in zip(full, scattered, strict=True):
-            self.read[where].append(self._client.submit(_read, chunk, pure=False))
+        if self._directory is None:
+            scattered = self._client.scatter([self.buffers[where] for where in full], hash=False)
+            for where, chunk in zip(full, scattered, strict=True):
+                self.read[where].append(self._client.submit(_read, chunk, pure=False))
+        else:
+            for where in full:
+                path = self._directory / f"chunk-{self._rounds}-{where}.tsv"
+                with path.open("wb") as rows:
+                    rows.writelines(b"%d\t%s\n" % row for row in self.buffers[where])
+                self.read[where].append(self._client.submit(_read_file, str(path), pure=False))
+            self._rounds += 1
+        for where in full:
             self.buffers[where] = []
         self._held = 0
 
@@ -221,6 +258,7 @@ def replay_log(
     buffer_lines: int | None = None,
     index_limit: int = INDEX_LIMIT,
     scratch: Path | None = None,
+    transport: Transport = "scatter",
 ) -> Report:
     """The what-if report of the JSON-lines ``log`` (opened in binary) under
     ``variants``, computed on ``client``'s cluster: the same report as
@@ -229,27 +267,31 @@ def replay_log(
     ``partitions`` defaults to eight per worker thread (at least 16); ``buffer_lines``
     is how many lines the client holds before sending them (see :data:`BUFFER_LINES`);
     ``scratch`` is
-    the directory for the put-off lines and a spilled index (a temporary one by
-    default, removed after).
+    the directory for the put-off lines, a spilled index and the chunks when
+    ``transport`` is ``"files"`` (a temporary one by default, removed after).
     """
     chosen = check_variants(variants)
     if until is not None:  # an instant no report can describe: refused before the work
         report_as_of(until, [], chosen)
     if partitions is None:
         partitions = max(16, 8 * sum(client.nthreads().values()))
+    if transport not in ("scatter", "files"):
+        raise PolicyError(f"expected 'scatter' or 'files', got {transport!r}", field="transport")
     with tempfile.TemporaryDirectory(prefix="premier-batch-", dir=scratch) as where:
         index = SpillingIndex(Path(where), limit=index_limit)
         try:
             router = Router(partitions=partitions, index=index)
             budget = max(BUFFER_LINES, 512 * partitions) if buffer_lines is None else buffer_lines
-            chunks = _Chunks(client, partitions, budget)
+            files = Path(where) if transport == "files" else None
+            chunks = _Chunks(client, partitions, budget, files)
             _route(log, router, chunks, Path(where))
         finally:
             index.close()
-    groups = [[future for p in group for future in chunks.read[p]] for group in router.groups()]
-    read = [client.submit(_join, *group, pure=False) for group in groups if group]
-    del chunks, groups  # the read partitions hold what they need
-    as_of = report_as_of(until, client.gather(client.map(_latest, read, pure=False)), chosen)
+        groups = [[f for p in group for f in chunks.read[p]] for group in router.groups()]
+        read = [client.submit(_join, *group, pure=False) for group in groups if group]
+        del chunks, groups  # the read partitions hold what they need
+        # Every chunk file is read once the latest instants are known.
+        as_of = report_as_of(until, client.gather(client.map(_latest, read, pure=False)), chosen)
     summaries: list[Summary] = []
     pending = [
         [client.submit(summarize, part, variant, as_of, pure=False) for part in read]
@@ -453,8 +495,12 @@ def run(
         handle = open(log, "rb")  # noqa: SIM115 - closed below, after the cluster
     except OSError as error:
         _fail("LOG", f"cannot read {log}: {error}")
+    # A local cluster's workers read the chunks from the client's disk; others get bytes.
+    transport: Transport = "scatter" if scheduler is not None else "files"
     with handle, connect(workers=workers, scheduler=scheduler) as client:
-        report = replay_log(handle, variants, client=client, until=at, partitions=partitions)
+        report = replay_log(
+            handle, variants, client=client, until=at, partitions=partitions, transport=transport
+        )
     out.write(table(report))
     if json_out is not None:
         _write(json_out, "json", lambda path: path.write_text(
