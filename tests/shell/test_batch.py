@@ -26,6 +26,7 @@ from premier_policy.shell.batch import (
     _join,
     _latest,
     _read,
+    _read_file,
     connect,
     replay_log,
     table,
@@ -106,6 +107,16 @@ def test_chunk_files_hold_any_bytes_and_are_removed_once_read(
     assert report == on_cluster(client, data, partitions=2)
     assert [b.line for b in report.summaries[0].bad_lines] == [2]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_chunk_file_is_read_as_its_lines_and_removed(tmp_path: Path) -> None:
+    """What a worker does with a chunk file, run here: the partition of its rows, then
+    the file is gone."""
+    lines = [json.dumps(e).encode() for e in story(4)]
+    path = tmp_path / "chunk.tsv"
+    path.write_bytes(b"".join(b"%d\t%s\n" % (n, line) for n, line in enumerate(lines, 1)))
+    assert _read_file(str(path)) == _read(list(enumerate(lines, 1)))
+    assert not path.exists()
 
 
 def test_an_unknown_transport_is_refused_before_the_work(client: Client) -> None:
