@@ -6,14 +6,16 @@
   cross-reference and the nitpicky -W build fails.
 - A constant such as ``AREAS`` has no docstring of its own, so autodoc would print
   the docstring of ``tuple``; it is dropped.
-- Every name in the ``__all__`` of ``premier_policy``, ``premier_policy.rules`` and
-  ``premier_policy.strategies`` must be documented: a new public name missing from the
-  API page fails the build.
+- Every name in the ``__all__`` of ``premier_policy``, ``premier_policy.rules``,
+  ``premier_policy.strategies`` and ``premier_policy.whatif`` must be documented: a new
+  public name missing from the API page fails the build.
 
 >>> public_name("premier_policy.base._events.Open")
 'premier_policy.Open'
 >>> public_name("premier_policy.base._rules.RuleGroup")
 'premier_policy.rules.RuleGroup'
+>>> public_name("premier_policy.whatif._summary.Summary")
+'premier_policy.whatif.Summary'
 >>> public_name("premier_policy.base._events.no_such_name") is None
 True
 >>> public_name("pendulum.DateTime") is None
@@ -34,7 +36,12 @@ from sphinx.util import logging
 
 __all__ = ["PUBLIC_MODULES", "public_name", "setup", "undocumented"]
 
-PUBLIC_MODULES = ("premier_policy", "premier_policy.rules", "premier_policy.strategies")
+PUBLIC_MODULES = (
+    "premier_policy",
+    "premier_policy.rules",
+    "premier_policy.strategies",
+    "premier_policy.whatif",
+)
 _logger = logging.getLogger(__name__)
 
 

@@ -74,7 +74,7 @@ from premier_policy.incidents import (
     open_incident,
 )
 from premier_policy.terms import Catalog, Money, Policy, Product, Quote
-from premier_policy.wire import ScenarioError, event_from_dict, event_to_dict
+from premier_policy.wire import ScenarioError, event_from_dict, event_to_dict, policy_from_dict
 
 #: This release, as pyproject.toml gives it: a literal, so that importing the library
 #: reads no file (``tests/test_version.py`` keeps the two equal, and equal to the
@@ -154,6 +154,7 @@ __all__ = [
     "incident_story",
     "mermaid_diagram",
     "open_incident",
+    "policy_from_dict",
     "replay",
     "trace",
 ]

@@ -9,6 +9,7 @@ sent late shows up out of time order."""
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -75,14 +76,15 @@ class ModelLot:
 def add_years(t: pendulum.DateTime, years: int) -> pendulum.DateTime:
     """The model's own wall-clock year: 29 February falls back to 28 February."""
     local = t.in_timezone(PARIS)
-    try:
-        moved = local.replace(year=local.year + years)
-    except ValueError:
-        moved = local.replace(year=local.year + years, day=28)
+    year = local.year + years
+    # Not local.replace(year=...): on a wall time the new day lacks (a spring gap)
+    # pendulum's replace moves the clock back an hour, and the rebuild below would
+    # start from that hour instead of the wall time bought.
+    day = 28 if (local.month, local.day) == (2, 29) and not calendar.isleap(year) else local.day
     # Rebuild through the zone so a gap or fold resolves as pendulum's arithmetic does.
     rebuilt = pendulum.datetime(
-        *(moved.year, moved.month, moved.day),
-        *(moved.hour, moved.minute, moved.second, moved.microsecond),
+        *(year, local.month, day),
+        *(local.hour, local.minute, local.second, local.microsecond),
         tz=PARIS,
     )
     return rebuilt.in_timezone("UTC")

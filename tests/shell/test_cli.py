@@ -425,3 +425,50 @@ def test_replay_continues_a_returned_state(capsys: pytest.CaptureFixture[str]) -
     # "state" + ".digest": a field path, not a rule ID, for the traceability scan.
     says = "does not match the content: the snapshot was changed or damaged"
     assert err == f"premier-policy: state.integrity: {'state' + '.digest'}: {says}\n"
+
+
+def test_the_core_and_the_command_load_no_dask_nor_matplotlib() -> None:
+    """Importing the library, its what-if part or the command loads neither Dask nor
+    matplotlib: only running ``batch`` does."""
+    code = (
+        "import sys, premier_policy, premier_policy.whatif, premier_policy.shell.cli;"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'dask', 'distributed', 'matplotlib'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
+
+
+def test_batch_without_its_extra_names_the_install(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """batch with Dask missing: exit 2, one line naming the extra to install."""
+    import premier_policy.shell
+
+    monkeypatch.delitem(sys.modules, "premier_policy.shell.batch", raising=False)
+    monkeypatch.delattr(premier_policy.shell, "batch", raising=False)
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    status, out, err = run(capsys, "batch", "log.jsonl", "--policy", "a.json")
+    assert (status, out) == (2, "")
+    assert err == (
+        "premier-policy: batch needs the batch extra (distributed is missing): "
+        "pip install 'premier-policy[batch]'\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["batch", "log.jsonl"],
+        ["batch", "log.jsonl", "--policy", "a.json", "--workers", "0"],
+        ["batch", "log.jsonl", "--policy", "a.json", "--partitions", "many"],
+        ["batch", "log.jsonl", "--policy", "a.json", "--workers", "2", "--scheduler", "tcp://x"],
+    ],
+    ids=["no policy", "no workers", "partitions not a number", "workers and scheduler"],
+)
+def test_batch_arguments_it_cannot_use_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    """A missing --policy, a count below 1 or not a number, --workers with --scheduler:
+    exit 2 with one line, before anything runs."""
+    status, out, err = run(capsys, *argv)
+    assert (status, out, err.count("\n")) == (2, "", 1)

@@ -25,6 +25,7 @@ from premier_policy import (
     ScenarioError,
     event_from_dict,
     event_to_dict,
+    policy_from_dict,
     replay,
 )
 from premier_policy.base._events import Area, InvalidReason
@@ -234,6 +235,22 @@ def test_invalid_policies_name_the_field(raw: object, rule: RuleId | None, field
     with pytest.raises(PolicyError) as info:
         structure_policy(raw)
     assert (info.value.rule, info.value.field) == (rule, field)
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ([], "policy"),
+        ({"timezone": 5}, "policy.timezone"),
+        ({"products": {"x": 3}}, "policy.products.x"),
+    ],
+)
+def test_policy_from_dict_names_the_field_as_a_scenario_does(raw: object, field: str) -> None:
+    """The public reader gives replay's Policy, and names a bad field under ``policy``."""
+    assert policy_from_dict({"auto_close_days": 7}) == structure_policy({"auto_close_days": 7})
+    with pytest.raises(PolicyError) as info:
+        policy_from_dict(raw)
+    assert info.value.field == field
 
 
 def test_read_scenario() -> None:

@@ -268,6 +268,35 @@ def _policy(overrides: Any) -> Policy:
     return trace({"policy": overrides, "events": []}).policy
 
 
+def _batch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
+    try:  # Dask only when batch runs, and only with the extra installed
+        from premier_policy.shell import batch
+    except ImportError as error:
+        raise _UsageError(
+            f"batch needs the batch extra ({error.name} is missing): "
+            "pip install 'premier-policy[batch]'"
+        ) from None
+    batch.run(
+        log=args.log,
+        policy=args.policy,
+        against=args.against,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        until=args.until,
+        partitions=args.partitions,
+        json_out=args.json,
+        chart_out=args.chart,
+        out=out,
+    )
+
+
+def _positive(text: str) -> int:
+    count = _count(text)
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return count
+
+
 def _count(text: str) -> int:
     try:
         return int(text)
@@ -316,6 +345,18 @@ def _parser() -> argparse.ArgumentParser:
     quote = command("quote", "the cheapest way to buy exactly N credits")
     quote.add_argument("credits", metavar="N", type=_count, help="how many credits")
     quote.set_defaults(handler=_quote)
+    what = command("batch", "what-if replay of a JSON-lines event log on Dask, by policy")
+    what.add_argument("log", metavar="LOG", help="the event log: one event a line")
+    what.add_argument("--policy", required=True, metavar="A.json", help="a scenario policy")
+    what.add_argument("--against", metavar="B.json", help="a second policy, side by side")
+    where = what.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_positive, metavar="N", help="local worker processes")
+    where.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler")
+    what.add_argument("--until", metavar="INSTANT", help="the instant to report on")
+    what.add_argument("--partitions", type=_positive, metavar="N", help="how finely to split")
+    what.add_argument("--json", metavar="OUT", help="write the report as JSON")
+    what.add_argument("--chart", metavar="OUT.png", help="draw the weekly breach rate")
+    what.set_defaults(handler=_batch)
     rules = command("rules", "every rule ID with its one-line summary")
     rules.set_defaults(handler=_rules)
     serve = command("serve", "answer the same questions over HTTP (needs the serve extra)")

@@ -18,9 +18,9 @@ from premier_policy.hours._span import spans
 from premier_policy.hours._weekly import WeeklySchedule
 from premier_policy.terms._catalog import DEFAULT_PRODUCTS, Catalog
 from premier_policy.terms._policy import Policy
-from premier_policy.wire._converter import CONVERTER, explain, json_kind
+from premier_policy.wire._converter import CONVERTER, explain, joined, json_kind
 
-__all__ = ["NUMBERS", "policy_to_dict", "structure_policy"]
+__all__ = ["NUMBERS", "policy_from_dict", "policy_to_dict", "structure_policy"]
 
 
 @frozen(kw_only=True)
@@ -157,3 +157,23 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
         },
         "currency": catalog.currency,
     }
+
+
+def policy_from_dict(raw: object) -> Policy:
+    """A scenario's ``policy`` object as the :class:`Policy` replay applies, read by the
+    same converter; an invalid one is a :class:`PolicyError` naming the field as a
+    scenario does (``policy.reopen_days``). For hosts that keep policies as JSON files.
+
+    >>> policy_from_dict({"response_target_minutes": 240}).response_target_minutes
+    240
+    >>> policy_from_dict({"reopen_days": 0})
+    Traceback (most recent call last):
+    ...
+    premier_policy.PolicyError: policy.reopen_days: expected a whole number of at least 1, got 0
+    """
+    try:
+        return structure_policy(raw)
+    except PolicyError as error:
+        # Not an object at all: the field is the policy itself, already named so.
+        where = "policy" if error.field == "policy" else joined("policy", error.field)
+        raise PolicyError(error.detail, rule=error.rule, field=where) from None
