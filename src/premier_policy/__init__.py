@@ -32,7 +32,14 @@ from premier_policy.base import (
 )
 from premier_policy.credits import Account, Consumed, ExpiryNotice, Lot, Purchased
 from premier_policy.engine import ACCEPTED, Accepted, Applied, Moment, Trace, World, replay, trace
-from premier_policy.hours import Calendar, Opening, Span, Weekday, WeeklySchedule
+from premier_policy.hours import (
+    Calendar,
+    Opening,
+    PublicHolidays,
+    Span,
+    Weekday,
+    WeeklySchedule,
+)
 from premier_policy.incidents import (
     TRANSITIONS,
     Allowance,
@@ -85,6 +92,7 @@ __all__ = [
     "Policy",
     "PolicyError",
     "Product",
+    "PublicHolidays",
     "Purchase",
     "Purchased",
     "Quote",

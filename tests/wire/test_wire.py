@@ -19,6 +19,7 @@ from premier_policy import (
     Event,
     Policy,
     PolicyError,
+    PublicHolidays,
     Purchase,
     Resolve,
     RuleId,
@@ -129,6 +130,7 @@ def test_policy_overrides_every_field() -> None:
             "hours": {"sat": [["10:00", "12:00"], ["13:00", "16:00"]]},
             "closures": ["2026-12-26"],
             "openings": {"2026-12-27": [["09:00", "11:00"]]},
+            "holidays": {"country": "DE", "subdivision": "BY"},
             "response_target_minutes": 60,
             "allowance_minutes": 300,
             "warning_minutes": 30,
@@ -146,6 +148,7 @@ def test_policy_overrides_every_field() -> None:
     assert calendar.week.mon == ()
     assert [day.isoformat() for day in calendar.closures] == ["2026-12-26"]
     assert [str(opening) for opening in calendar.openings] == ["2026-12-27 09:00-11:00"]
+    assert calendar.holidays == PublicHolidays("DE", "BY")
     numbers = (policy.response_target_minutes, policy.allowance_minutes, policy.warning_minutes)
     assert numbers == (60, 300, 30)
     assert (policy.validity_years, policy.expiry_notice_days) == (2, 14)
@@ -171,6 +174,16 @@ def test_no_overrides_is_the_default_policy() -> None:
         ({"timezone": 5}, None, "timezone"),
         ({"hours": {"monday": []}}, RuleId.HOURS_SCHEDULE, "hours"),
         ({"closures": ["2026-02-30"]}, RuleId.HOURS_CLOSURES, "closures"),
+        ({"holidays": "FR"}, RuleId.HOURS_HOLIDAYS, "holidays"),
+        ({"holidays": {}}, RuleId.HOURS_HOLIDAYS, "holidays"),
+        ({"holidays": {"country": "FR", "region": "x"}}, RuleId.HOURS_HOLIDAYS, "holidays"),
+        ({"holidays": {"country": "XX"}}, RuleId.HOURS_HOLIDAYS, "holidays.country"),
+        ({"holidays": {"country": 33}}, RuleId.HOURS_HOLIDAYS, "holidays.country"),
+        (
+            {"holidays": {"country": "DE", "subdivision": "ZZ"}},
+            RuleId.HOURS_HOLIDAYS,
+            "holidays.subdivision",
+        ),
         ({"openings": []}, RuleId.HOURS_CLOSURES, "openings"),
         ({"openings": {"2026-12-05": "9-12"}}, RuleId.HOURS_CLOSURES, "openings.2026-12-05"),
         (
@@ -546,6 +559,12 @@ def test_event_to_dict_names_what_it_got() -> None:
             "hours.closures: openings.someday: expected a date 'YYYY-MM-DD', got 'someday'",
         ),
         ({"products": []}, "credits.catalog: products: expected an object, got a list"),
+        ({"holidays": {}}, "hours.holidays: holidays: missing country"),
+        (
+            {"holidays": {"country": "FR", "region": "x"}},
+            "hours.holidays: holidays: unknown field 'region'; holidays has country and "
+            "optionally subdivision",
+        ),
         (
             {"products": {"solo": 5}},
             "credits.catalog: products.solo: expected an object with credits and price, "

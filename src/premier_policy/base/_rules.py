@@ -15,7 +15,7 @@ from attrs import frozen
 
 __all__ = ["RULES", "Rule", "RuleGroup", "RuleId"]
 
-RuleGroup = Literal["time", "credits", "incidents", "events"]
+RuleGroup = Literal["time", "policy", "credits", "incidents", "events"]
 
 
 class RuleId(StrEnum):
@@ -25,6 +25,7 @@ class RuleId(StrEnum):
     HOURS_SCHEDULE = "hours.schedule"
     HOURS_CLOSURES = "hours.closures"
     HOURS_ARITHMETIC = "hours.arithmetic"
+    HOURS_HOLIDAYS = "hours.holidays"
 
     CREDITS_CATALOG = "credits.catalog"
     CREDITS_VALIDITY = "credits.validity"
@@ -91,6 +92,9 @@ RULES: Mapping[RuleId, Rule] = _table(
     (R.HOURS_ARITHMETIC, "time", "Business-hours arithmetic",
      "N business hours after t counts only open time, from the next opening if t is "
      "closed; durations are exact."),
+    (R.HOURS_HOLIDAYS, "time", "Public holidays",
+     "A calendar may close on the public holidays of a country (and subdivision), as the "
+     "holidays package defines them, for every year; the default has none."),
     (R.CREDITS_CATALOG, "credits", "Catalog and quotes",
      "single (1 credit, USD 75.00) and bundle-3 (3 credits, USD 225.00); a quote is the "
      "cheapest exact combination."),

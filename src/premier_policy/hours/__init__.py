@@ -3,8 +3,9 @@ arithmetic of business time over a calendar.
 """
 
 from premier_policy.hours._calendar import Calendar
+from premier_policy.hours._holidays import PublicHolidays
 from premier_policy.hours._openings import Opening
 from premier_policy.hours._span import Span
 from premier_policy.hours._weekly import Weekday, WeeklySchedule
 
-__all__ = ["Calendar", "Opening", "Span", "Weekday", "WeeklySchedule"]
+__all__ = ["Calendar", "Opening", "PublicHolidays", "Span", "Weekday", "WeeklySchedule"]

@@ -1,7 +1,7 @@
 """The business calendar: when the service is open, and business-time arithmetic.
 
-Rules ``hours.schedule``, ``hours.closures``, ``hours.arithmetic`` and
-``input.aware-only``. Hours follow the zone's wall clock; a span's edge that a clock
+Rules ``hours.schedule``, ``hours.closures``, ``hours.holidays``, ``hours.arithmetic``
+and ``input.aware-only``. Hours follow the zone's wall clock; a span's edge that a clock
 change skips or repeats maps to the first instant at which the clock reads that time
 or later (see ``docs/business-hours.md`` for the table of cases). Durations are exact
 elapsed time. The arithmetic itself lives in :mod:`._timetable`.
@@ -19,6 +19,7 @@ from premier_policy.base._errors import PolicyError
 from premier_policy.base._instants import zone
 from premier_policy.base._rules import RuleId
 from premier_policy.hours import _timetable as tables
+from premier_policy.hours._holidays import PublicHolidays
 from premier_policy.hours._openings import Opening, calendar_date, openings
 from premier_policy.hours._weekly import WeeklySchedule
 
@@ -42,6 +43,15 @@ def _closures(value: Iterable[date | str]) -> frozenset[date]:
 
 def _openings(value: Iterable[Opening]) -> tuple[Opening, ...]:
     return openings(value, field="openings")
+
+
+def _holidays(_: object, attribute: Attribute[PublicHolidays | None], value: object) -> None:
+    if value is not None and not isinstance(value, PublicHolidays):
+        raise PolicyError(
+            f"expected PublicHolidays or None, got {type(value).__name__}",
+            rule=RuleId.HOURS_HOLIDAYS,
+            field=attribute.name,
+        )
 
 
 @frozen(kw_only=True)
@@ -76,6 +86,8 @@ class Calendar:
     closures: frozenset[date] = field(factory=frozenset, converter=_closures)
     #: Extra openings; they apply even on a closed date.
     openings: tuple[Opening, ...] = field(default=(), converter=_openings)
+    #: Public holidays, closed all day like closures (``hours.holidays``); none by default.
+    holidays: PublicHolidays | None = field(default=None, validator=_holidays)
     #: The zone, resolved once.
     tz: pendulum.Timezone = field(init=False, eq=False, repr=False)
     # The year tables, from the functools cache (equal calendars share them), held here
