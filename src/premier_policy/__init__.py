@@ -54,7 +54,7 @@ from premier_policy.incidents import (
     mermaid_diagram,
     open_incident,
 )
-from premier_policy.terms import Catalog, Money, Policy, Product, Quote
+from premier_policy.terms import Catalog, Money, Policy, PolicyChange, Product, Quote
 from premier_policy.wire import ScenarioError, event_from_dict, event_to_dict
 
 __all__ = [
@@ -90,6 +90,7 @@ __all__ = [
     "Open",
     "Opening",
     "Policy",
+    "PolicyChange",
     "PolicyError",
     "Product",
     "PublicHolidays",

@@ -4,7 +4,7 @@
 >>> RULES[RuleId.RESPONSE_TARGET].id
 <RuleId.RESPONSE_TARGET: 'response.target'>
 >>> len(RULES)
-35
+38
 """
 
 from premier_policy.base._lookup import rule

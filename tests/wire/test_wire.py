@@ -312,6 +312,7 @@ def test_views_fill_fields_by_name_and_path() -> None:
         purchased_at = pendulum.datetime(2026, 1, 1)
         expires_at = pendulum.datetime(2027, 1, 1)
         price = Money("225.00", "EUR")
+        policy_version = 0
 
     lot = view(LotOut, Source())
     assert (lot.id, lot.price.amount, lot.currency) == ("p1", Decimal("225.00"), "EUR")
@@ -672,3 +673,51 @@ def test_the_hosts_time_zone_never_leaks_in() -> None:
     assert iso(datetime(2026, 12, 1, 8, tzinfo=timezone(timedelta(hours=-5)))) == (
         "2026-12-01T14:00:00+01:00"
     )
+
+
+CHANGE_AT = "2026-12-01T00:00:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({}, "policy_changes"),
+        ([5], "policy_changes[0]"),
+        ([{"from": CHANGE_AT}], "policy_changes[0]"),
+        ([{"from": CHANGE_AT, "policy": []}], "policy_changes[0].policy"),
+        (
+            [{"from": CHANGE_AT, "policy": {"reopen_days": 0}}],
+            "policy_changes[0].policy.reopen_days",
+        ),
+        (
+            [{"from": CHANGE_AT, "policy": {"timezone": "Asia/Tokyo"}}],
+            "policy_changes[0].policy.timezone",
+        ),
+        ([{"from": "2026-12-01", "policy": {}}], "policy_changes[0].from"),
+        (
+            [{"from": CHANGE_AT, "policy": {}}, {"from": CHANGE_AT, "policy": {}}],
+            "policy_changes[1].from",
+        ),
+    ],
+)
+def test_bad_policy_changes_are_document_errors(changes: object, field: str) -> None:
+    """policy.changes: a bad timeline is a document error naming the field."""
+    with pytest.raises(ScenarioError) as info:
+        read_scenario({"policy_changes": changes, "events": []})
+    assert info.value.field == field
+
+
+def test_each_change_overrides_the_ones_before() -> None:
+    """policy.changes: overrides accumulate over the base and the earlier changes."""
+    doc = {
+        "policy": {"auto_close_days": 7},
+        "policy_changes": [
+            {"from": CHANGE_AT, "policy": {"response_target_minutes": 240}},
+            {"from": "2027-01-01T00:00:00+01:00", "policy": {"reopen_days": 3}},
+        ],
+        "events": [],
+    }
+    versions = read_scenario(doc).policy.versions
+    numbers = [(v.auto_close_days, v.response_target_minutes, v.reopen_days) for v in versions]
+    assert numbers == [(7, 120, 30), (7, 240, 30), (7, 240, 3)]
+    assert read_scenario({"policy_changes": [], "events": []}).policy == Policy()

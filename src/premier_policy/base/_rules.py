@@ -27,6 +27,9 @@ class RuleId(StrEnum):
     HOURS_ARITHMETIC = "hours.arithmetic"
     HOURS_HOLIDAYS = "hours.holidays"
 
+    POLICY_CHANGES = "policy.changes"
+    POLICY_PINNED_TERMS = "policy.pinned-terms"
+
     CREDITS_CATALOG = "credits.catalog"
     CREDITS_VALIDITY = "credits.validity"
     CREDITS_CONSUME_ORDER = "credits.consume-order"
@@ -95,6 +98,12 @@ RULES: Mapping[RuleId, Rule] = _table(
     (R.HOURS_HOLIDAYS, "time", "Public holidays",
      "A calendar may close on the public holidays of a country (and subdivision), as the "
      "holidays package defines them, for every year; the default has none."),
+    (R.POLICY_CHANGES, "policy", "Dated policy changes",
+     "A policy may change at dated instants, strictly increasing; the hours are those in "
+     "force at each instant, the time zone never changes, and no change is retroactive."),
+    (R.POLICY_PINNED_TERMS, "policy", "Pinned terms",
+     "A lot keeps the catalog terms and validity of its purchase; an incident keeps the "
+     "incident terms in force when it was opened, through reopens and extensions."),
     (R.CREDITS_CATALOG, "credits", "Catalog and quotes",
      "single (1 credit, USD 75.00) and bundle-3 (3 credits, USD 225.00); a quote is the "
      "cheapest exact combination."),
