@@ -14,9 +14,11 @@ import tokenize
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 
 from premier_policy.rules import RULES, RuleId
+from premier_policy.wire._policy import _Overrides
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -39,6 +41,8 @@ PREFIXES = sorted({rid.value.split(".")[0] for rid in RuleId})
 ID_LIKE = re.compile(rf"(?<![\w.-])((?:{'|'.join(PREFIXES)})\.[a-z]+(?:-[a-z]+)*)(?![\w-])")
 # File names share the shape ("credits.md"); no rule ID ends in a file suffix.
 FILE_SUFFIXES = frozenset({"md", "py", "json", "txt", "toml", "yaml", "yml", "csv", "html"})
+# A scenario's field paths share it too ("policy.timezone"); no rule ID names a policy field.
+FIELD_PATHS = frozenset(f"policy.{field.name}" for field in attrs.fields(_Overrides))
 RULE_ID_ATTR = re.compile(r"\bRuleId\.([A-Z][A-Z0-9_]*)\b")
 # A rule heading starts with its ID in backticks; levels 1-3 get anchors (conf.py).
 RULE_HEADING = re.compile(rf"^#{{1,3}} `({ID})`", re.MULTILINE)
@@ -128,7 +132,7 @@ def named_ids(source: str) -> set[str]:
         found
         for text in strings(source)
         for found in ID_LIKE.findall(text)
-        if found.rpartition(".")[2] not in FILE_SUFFIXES
+        if found.rpartition(".")[2] not in FILE_SUFFIXES and found not in FIELD_PATHS
     }
 
 

@@ -54,6 +54,7 @@ from premier_policy.hours import (
     CountedSpan,
     Deadline,
     Opening,
+    PublicHolidays,
     SkippedStretch,
     Span,
     Weekday,
@@ -73,7 +74,7 @@ from premier_policy.incidents import (
     mermaid_diagram,
     open_incident,
 )
-from premier_policy.terms import Catalog, Money, Policy, Product, Quote
+from premier_policy.terms import Catalog, Money, Policy, PolicyChange, Product, Quote
 from premier_policy.wire import ScenarioError, event_from_dict, event_to_dict, policy_from_dict
 
 #: This release, as pyproject.toml gives it: a literal, so that importing the library
@@ -120,8 +121,10 @@ __all__ = [
     "Open",
     "Opening",
     "Policy",
+    "PolicyChange",
     "PolicyError",
     "Product",
+    "PublicHolidays",
     "Purchase",
     "Purchased",
     "Quote",

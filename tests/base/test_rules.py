@@ -40,7 +40,7 @@ def test_every_rule_has_a_row() -> None:
         assert row.title
         assert row.summary.endswith(".")
         assert rid.value.split(".")[0] in {"input", "hours", "credits", "scope", "lifecycle",
-                                           "response", "time", "state"}  # fmt: skip
+                                           "response", "time", "state", "policy"}  # fmt: skip
 
 
 def test_lookup_by_string_and_unknown_id() -> None:

@@ -1,13 +1,16 @@
-"""Policy(): the seed's numbers, each configurable and validated."""
+"""Policy(): the seed's numbers, each configurable and validated, and its dated changes
+(policy.changes) with the versions whose terms lots and incidents keep
+(policy.pinned-terms)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import attrs
 import pendulum
 import pytest
 
-from premier_policy import Policy, PolicyError, RuleId
+from premier_policy import Calendar, Policy, PolicyChange, PolicyError, RuleId, WeeklySchedule
 from premier_policy.terms._policy import _span
 
 
@@ -159,3 +162,96 @@ def test_span_words_every_count_including_none() -> None:
     assert _span(-1, 1) == "1 year and 1 day"
     assert _span(0, -2) == "2 years"
     assert _span(0, 0) == "0 days"
+
+
+# --- dated changes (policy.changes, policy.pinned-terms) ---------------------------------
+
+MARCH = pendulum.datetime(2027, 3, 1, tz="Europe/Paris")
+JUNE = pendulum.datetime(2027, 6, 1, tz="Europe/Paris")
+LONG_DAYS = WeeklySchedule.from_mapping(
+    {day: [["08:00", "20:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
+)
+
+
+def timeline() -> Policy:
+    """The base policy, a 4-hour target from March, longer evenings from June."""
+    march = Policy(response_target_minutes=240)
+    june = attrs.evolve(march, calendar=Calendar(week=LONG_DAYS))
+    return Policy(changes=[PolicyChange(MARCH, march), PolicyChange(JUNE, june)])
+
+
+def test_the_version_in_force_is_that_of_the_last_change_at_or_before() -> None:
+    """Version 0 before March, 1 from March 1st 00:00 sharp, 2 from June."""
+    policy = timeline()
+    assert policy.version_at(MARCH - timedelta(microseconds=1)) == 0
+    assert policy.version_at(MARCH) == 1
+    assert policy.version_at(JUNE.add(years=5)) == 2
+    assert [v.version for v in policy.versions] == [0, 1, 2]
+    assert policy.in_force(MARCH).response_target_minutes == 240
+    assert policy.in_force(MARCH).version_at(JUNE) == 2
+
+
+def test_every_version_counts_under_the_hours_in_force() -> None:
+    """A target started under March's terms before June ends under June's hours."""
+    policy = timeline()
+    friday = pendulum.datetime(2027, 5, 28, 18, tz="Europe/Paris")
+    march = policy.terms(1)
+    # 1 h on Friday (to 19:00), then Monday 31 May 08:00-11:00: June's hours start on Tuesday.
+    assert march.response_due(friday) == pendulum.datetime(2027, 5, 31, 11, tz="Europe/Paris")
+    tuesday = pendulum.datetime(2027, 6, 1, 17, tz="Europe/Paris")
+    # 3 h on Tuesday to 20:00 under June's hours, then 1 h on Wednesday.
+    assert policy.in_force(tuesday).response_due(tuesday) == pendulum.datetime(
+        2027, 6, 2, 9, tz="Europe/Paris"
+    )
+    assert policy.response_due(tuesday) == pendulum.datetime(2027, 6, 1, 19, tz="Europe/Paris")
+
+
+def test_without_changes_there_is_one_version() -> None:
+    """Policy() is its own only version; asking for another is an error naming the field."""
+    policy = Policy()
+    assert (policy.version, policy.versions, policy.version_at(JUNE)) == (0, (policy,), 0)
+    assert policy.in_force(JUNE) is policy
+    assert policy.terms(0) is policy
+    for bad in (-1, 1):
+        with pytest.raises(PolicyError) as info:
+            policy.terms(bad)
+        assert (info.value.rule, info.value.field) == (RuleId.POLICY_PINNED_TERMS, "policy_version")
+
+
+def test_a_policy_with_changes_is_a_value() -> None:
+    """Equal timelines are equal and hash alike; the versions differ from the base."""
+    assert timeline() == timeline()
+    assert hash(timeline()) == hash(timeline())
+    assert timeline() != Policy()
+    assert timeline().terms(0) != Policy()  # its hours are the timeline's
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ("2027", "changes"),
+        ([Policy()], "changes"),
+        ([PolicyChange(JUNE, Policy()), PolicyChange(MARCH, Policy())], "changes[1].from"),
+        ([PolicyChange(MARCH, Policy()), PolicyChange(MARCH, Policy())], "changes[1].from"),
+        (
+            [PolicyChange(MARCH, Policy(calendar=Calendar(timezone="Asia/Tokyo")))],
+            "changes[0].policy.timezone",
+        ),
+    ],
+)
+def test_bad_changes_are_refused(changes: object, field: str) -> None:
+    """Not changes, not strictly increasing, or another zone: policy.changes, naming the field."""
+    with pytest.raises(PolicyError) as info:
+        Policy(changes=changes)  # type: ignore[arg-type]
+    assert (info.value.rule, info.value.field) == (RuleId.POLICY_CHANGES, field)
+
+
+def test_a_change_is_a_whole_policy_without_changes_of_its_own() -> None:
+    """PolicyChange refuses anything but a Policy, and a nested timeline."""
+    for bad in ("policy", timeline()):
+        with pytest.raises(PolicyError) as info:
+            PolicyChange(MARCH, bad)  # type: ignore[arg-type]
+        assert (info.value.rule, info.value.field) == (RuleId.POLICY_CHANGES, "policy")
+    with pytest.raises(PolicyError) as info:
+        PolicyChange(datetime(2027, 3, 1), Policy())
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_AWARE_ONLY, "from")

@@ -19,6 +19,7 @@ from premier_policy import (
     Event,
     Policy,
     PolicyError,
+    PublicHolidays,
     Purchase,
     Resolve,
     RuleId,
@@ -156,6 +157,7 @@ def test_policy_overrides_every_field() -> None:
             "hours": {"sat": [["10:00", "12:00"], ["13:00", "16:00"]]},
             "closures": ["2026-12-26"],
             "openings": {"2026-12-27": [["09:00", "11:00"]]},
+            "holidays": {"country": "DE", "subdivision": "BY"},
             "response_target_minutes": 60,
             "allowance_minutes": 300,
             "warning_minutes": 30,
@@ -173,6 +175,7 @@ def test_policy_overrides_every_field() -> None:
     assert calendar.week.mon == ()
     assert [day.isoformat() for day in calendar.closures] == ["2026-12-26"]
     assert [str(opening) for opening in calendar.openings] == ["2026-12-27 09:00-11:00"]
+    assert calendar.holidays == PublicHolidays("DE", "BY")
     numbers = (policy.response_target_minutes, policy.allowance_minutes, policy.warning_minutes)
     assert numbers == (60, 300, 30)
     assert (policy.validity_years, policy.expiry_notice_days) == (2, 14)
@@ -198,6 +201,16 @@ def test_no_overrides_is_the_default_policy() -> None:
         ({"timezone": 5}, None, "timezone"),
         ({"hours": {"monday": []}}, RuleId.HOURS_SCHEDULE, "hours"),
         ({"closures": ["2026-02-30"]}, RuleId.HOURS_CLOSURES, "closures"),
+        ({"holidays": "FR"}, RuleId.HOURS_HOLIDAYS, "holidays"),
+        ({"holidays": {}}, RuleId.HOURS_HOLIDAYS, "holidays"),
+        ({"holidays": {"country": "FR", "region": "x"}}, RuleId.HOURS_HOLIDAYS, "holidays"),
+        ({"holidays": {"country": "XX"}}, RuleId.HOURS_HOLIDAYS, "holidays.country"),
+        ({"holidays": {"country": 33}}, RuleId.HOURS_HOLIDAYS, "holidays.country"),
+        (
+            {"holidays": {"country": "DE", "subdivision": "ZZ"}},
+            RuleId.HOURS_HOLIDAYS,
+            "holidays.subdivision",
+        ),
         ({"openings": []}, RuleId.HOURS_CLOSURES, "openings"),
         ({"openings": {"2026-12-05": "9-12"}}, RuleId.HOURS_CLOSURES, "openings.2026-12-05"),
         (
@@ -343,6 +356,7 @@ def test_views_fill_fields_by_name_and_path() -> None:
         purchased_at = pendulum.datetime(2026, 1, 1)
         expires_at = pendulum.datetime(2027, 1, 1)
         price = Money("225.00", "EUR")
+        policy_version = 0
 
     lot = view(LotOut, Source())
     assert (lot.id, lot.price.amount, lot.currency) == ("p1", Decimal("225.00"), "EUR")
@@ -590,6 +604,12 @@ def test_event_to_dict_names_what_it_got() -> None:
             "hours.closures: openings.someday: expected a date 'YYYY-MM-DD', got 'someday'",
         ),
         ({"products": []}, "credits.catalog: products: expected an object, got a list"),
+        ({"holidays": {}}, "hours.holidays: holidays: missing country"),
+        (
+            {"holidays": {"country": "FR", "region": "x"}},
+            "hours.holidays: holidays: unknown field 'region'; holidays has country and "
+            "optionally subdivision",
+        ),
         (
             {"products": {"solo": 5}},
             "credits.catalog: products.solo: expected an object with credits and price, "
@@ -697,3 +717,51 @@ def test_the_hosts_time_zone_never_leaks_in() -> None:
     assert iso(datetime(2026, 12, 1, 8, tzinfo=timezone(timedelta(hours=-5)))) == (
         "2026-12-01T14:00:00+01:00"
     )
+
+
+CHANGE_AT = "2026-12-01T00:00:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({}, "policy_changes"),
+        ([5], "policy_changes[0]"),
+        ([{"from": CHANGE_AT}], "policy_changes[0]"),
+        ([{"from": CHANGE_AT, "policy": []}], "policy_changes[0].policy"),
+        (
+            [{"from": CHANGE_AT, "policy": {"reopen_days": 0}}],
+            "policy_changes[0].policy.reopen_days",
+        ),
+        (
+            [{"from": CHANGE_AT, "policy": {"timezone": "Asia/Tokyo"}}],
+            "policy_changes[0].policy.timezone",
+        ),
+        ([{"from": "2026-12-01", "policy": {}}], "policy_changes[0].from"),
+        (
+            [{"from": CHANGE_AT, "policy": {}}, {"from": CHANGE_AT, "policy": {}}],
+            "policy_changes[1].from",
+        ),
+    ],
+)
+def test_bad_policy_changes_are_document_errors(changes: object, field: str) -> None:
+    """policy.changes: a bad timeline is a document error naming the field."""
+    with pytest.raises(ScenarioError) as info:
+        read_scenario({"policy_changes": changes, "events": []})
+    assert info.value.field == field
+
+
+def test_each_change_overrides_the_ones_before() -> None:
+    """policy.changes: overrides accumulate over the base and the earlier changes."""
+    doc = {
+        "policy": {"auto_close_days": 7},
+        "policy_changes": [
+            {"from": CHANGE_AT, "policy": {"response_target_minutes": 240}},
+            {"from": "2027-01-01T00:00:00+01:00", "policy": {"reopen_days": 3}},
+        ],
+        "events": [],
+    }
+    versions = read_scenario(doc).policy.versions
+    numbers = [(v.auto_close_days, v.response_target_minutes, v.reopen_days) for v in versions]
+    assert numbers == [(7, 120, 30), (7, 240, 30), (7, 240, 3)]
+    assert read_scenario({"policy_changes": [], "events": []}).policy == Policy()

@@ -15,7 +15,7 @@ from attrs import frozen
 
 __all__ = ["RULES", "Rule", "RuleGroup", "RuleId"]
 
-RuleGroup = Literal["time", "credits", "incidents", "events", "state"]
+RuleGroup = Literal["time", "policy", "credits", "incidents", "events", "state"]
 
 
 class RuleId(StrEnum):
@@ -25,6 +25,10 @@ class RuleId(StrEnum):
     HOURS_SCHEDULE = "hours.schedule"
     HOURS_CLOSURES = "hours.closures"
     HOURS_ARITHMETIC = "hours.arithmetic"
+    HOURS_HOLIDAYS = "hours.holidays"
+
+    POLICY_CHANGES = "policy.changes"
+    POLICY_PINNED_TERMS = "policy.pinned-terms"
 
     CREDITS_CATALOG = "credits.catalog"
     CREDITS_VALIDITY = "credits.validity"
@@ -95,6 +99,15 @@ RULES: Mapping[RuleId, Rule] = _table(
     (R.HOURS_ARITHMETIC, "time", "Business-hours arithmetic",
      "N business hours after t counts only open time, from the next opening if t is "
      "closed; durations are exact."),
+    (R.HOURS_HOLIDAYS, "time", "Public holidays",
+     "A calendar may close on the public holidays of a country (and subdivision), as the "
+     "holidays package defines them, for every year; the default has none."),
+    (R.POLICY_CHANGES, "policy", "Dated policy changes",
+     "A policy may change at dated instants, strictly increasing; the hours are those in "
+     "force at each instant, the time zone never changes, and no change is retroactive."),
+    (R.POLICY_PINNED_TERMS, "policy", "Pinned terms",
+     "A lot keeps the catalog terms and validity of its purchase; an incident keeps the "
+     "incident terms in force when it was opened, through reopens and extensions."),
     (R.CREDITS_CATALOG, "credits", "Catalog and quotes",
      "single (1 credit, USD 75.00) and bundle-3 (3 credits, USD 225.00); a quote is the "
      "cheapest exact combination."),

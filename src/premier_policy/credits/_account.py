@@ -130,13 +130,16 @@ class Account:
 
         An unknown product is malformed input (:class:`PolicyError`, field ``product``);
         a purchase ID already in this account is refused (``input.duplicate-id``), so a
-        retried request never charges twice.
+        retried request never charges twice. The catalog and validity are those of the
+        policy version in force at the purchase, which the lot keeps
+        (``policy.pinned-terms``).
         """
         if not isinstance(event, Purchase):
             raise PolicyError(f"expected Purchase, got {type(event).__name__}", field="event")
         self._mine(event.customer)
-        product = policy.catalog.product(event.product)
         at = event.at
+        policy = policy.in_force(at)
+        product = policy.catalog.product(event.product)
         for lot in self.lots:
             if lot.id == event.id:
                 return Refusal(
@@ -153,6 +156,7 @@ class Account:
             expires_at=valid_until(policy, at),
             # Money is a value: one purchase shares its product's price, not a copy.
             price=product.price if event.count == 1 else product.price * event.count,
+            policy_version=policy.version,
         )
         return Purchased(
             account=replaced(self, lots=(*self.lots, lot)),  # its ID is new: checked above

@@ -83,6 +83,9 @@ class Lot:
     expires_at: pendulum.DateTime = field(converter=_expires_at)
     price: Money
     notices: tuple[ExpiryNotice, ...] = ()
+    #: The policy version of the purchase, whose terms the lot keeps
+    #: (``policy.pinned-terms``); 0 is the base policy.
+    policy_version: int = field(default=0, validator=whole(0))
     # The policy last asked about and this lot's notices under it (instant, kind):
     # wall-clock arithmetic is slow, and the timers are asked for after every change.
     _schedule: tuple[Policy, tuple[tuple[pendulum.DateTime, ExpiryNotice], ...]] | None = field(
@@ -174,6 +177,7 @@ def notice_at(policy: Policy, lot: Lot, kind: ExpiryNotice) -> pendulum.DateTime
     """
     if kind == "credits_expired":
         return lot.expires_at
+    policy = policy.terms(lot.policy_version)  # the notice period of the purchase
     if not policy.expiry_notice_days:
         return None
     try:

@@ -178,7 +178,7 @@ def precheck(
         )
     if isinstance(event, Purchase):
         try:
-            policy.catalog.product(event.product)
+            policy.in_force(at).catalog.product(event.product)
         except PolicyError as error:
             return refusal_for(error)
         if event.id in purchases:

@@ -4,6 +4,7 @@ arithmetic of business time over a calendar.
 
 from premier_policy.hours._calendar import Calendar
 from premier_policy.hours._explain import ClosedWhy, CountedSpan, Deadline, SkippedStretch
+from premier_policy.hours._holidays import PublicHolidays
 from premier_policy.hours._openings import Opening
 from premier_policy.hours._span import Span
 from premier_policy.hours._weekly import Weekday, WeeklySchedule
@@ -14,6 +15,7 @@ __all__ = [
     "CountedSpan",
     "Deadline",
     "Opening",
+    "PublicHolidays",
     "SkippedStretch",
     "Span",
     "Weekday",

@@ -1,7 +1,8 @@
 """The business calendar: when the service is open, and business-time arithmetic.
 
-Rules ``hours.schedule``, ``hours.closures``, ``hours.arithmetic`` and
-``input.aware-only``. Hours follow the zone's wall clock; a span's edge that a clock
+Rules ``hours.schedule``, ``hours.closures``, ``hours.holidays``, ``hours.arithmetic``
+and ``input.aware-only``; hours that change at dated instants (``changes``) are those
+of ``policy.changes``. Hours follow the zone's wall clock; a span's edge that a clock
 change skips or repeats maps to the first instant at which the clock reads that time
 or later (see ``docs/business-hours.md`` for the table of cases). Durations are exact
 elapsed time. The arithmetic itself lives in :mod:`._timetable`.
@@ -11,15 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
+from typing import Any
 
 import pendulum
 from attrs import Attribute, field, frozen
 
 from premier_policy.base._errors import PolicyError
-from premier_policy.base._instants import zone
+from premier_policy.base._instants import utc, zone
 from premier_policy.base._rules import RuleId
 from premier_policy.hours import _timetable as tables
+from premier_policy.hours._changes import Changing
 from premier_policy.hours._explain import Deadline, explain
+from premier_policy.hours._holidays import PublicHolidays
 from premier_policy.hours._openings import Opening, calendar_date, openings
 from premier_policy.hours._weekly import WeeklySchedule
 
@@ -43,6 +48,47 @@ def _closures(value: Iterable[date | str]) -> frozenset[date]:
 
 def _openings(value: Iterable[Opening]) -> tuple[Opening, ...]:
     return openings(value, field="openings")
+
+
+def _holidays(_: object, attribute: Attribute[PublicHolidays | None], value: object) -> None:
+    if value is not None and not isinstance(value, PublicHolidays):
+        raise PolicyError(
+            f"expected PublicHolidays or None, got {type(value).__name__}",
+            rule=RuleId.HOURS_HOLIDAYS,
+            field=attribute.name,
+        )
+
+
+def _changes(value: Iterable[tuple[datetime, Calendar]]) -> tuple[tuple[Any, Calendar], ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise PolicyError(
+            f"expected a list of (instant, Calendar) pairs, got {value!r}",
+            rule=RuleId.POLICY_CHANGES,
+            field="changes",
+        )
+    found = []
+    for item in value:
+        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], Calendar)):
+            raise PolicyError(
+                f"expected an (instant, Calendar) pair, got {item!r}",
+                rule=RuleId.POLICY_CHANGES,
+                field="changes",
+            )
+        if item[1].changes:
+            raise PolicyError(
+                "a calendar in force from an instant has no changes of its own",
+                rule=RuleId.POLICY_CHANGES,
+                field="changes",
+            )
+        found.append((utc(item[0], field="changes"), item[1]))
+    for (before, _), (after, _) in pairwise(found):
+        if after <= before:
+            raise PolicyError(
+                f"changes must come in strictly increasing time order: {after} follows {before}",
+                rule=RuleId.POLICY_CHANGES,
+                field="changes",
+            )
+    return tuple(found)
 
 
 @frozen(kw_only=True)
@@ -77,11 +123,17 @@ class Calendar:
     closures: frozenset[date] = field(factory=frozenset, converter=_closures)
     #: Extra openings; they apply even on a closed date.
     openings: tuple[Opening, ...] = field(default=(), converter=_openings)
+    #: Public holidays, closed all day like closures (``hours.holidays``); none by default.
+    holidays: PublicHolidays | None = field(default=None, validator=_holidays)
+    #: Other hours in force from dated instants (``policy.changes``), strictly increasing:
+    #: ``(t, calendar)`` means ``calendar``'s hours apply from ``t`` to the next change.
+    #: Business time is counted under the hours in force at each instant.
+    changes: tuple[tuple[pendulum.DateTime, Calendar], ...] = field(default=(), converter=_changes)
     #: The zone, resolved once.
     tz: pendulum.Timezone = field(init=False, eq=False, repr=False)
     # The year tables, from the functools cache (equal calendars share them), held here
     # so that a call does not hash the calendar again.
-    _timetable: tables.Timetable = field(init=False, eq=False, repr=False)
+    _timetable: tables.Timetable | Changing = field(init=False, eq=False, repr=False)
 
     @week.validator
     def _week_opens(self, attribute: Attribute[WeeklySchedule], week: object) -> None:
@@ -104,7 +156,27 @@ class Calendar:
 
     def __attrs_post_init__(self) -> None:
         # After validation, so that only a valid calendar is hashed and gets tables.
-        object.__setattr__(self, "_timetable", tables.timetable(self))
+        if not self.changes:
+            object.__setattr__(self, "_timetable", tables.timetable(self))
+            return
+        for _, later in self.changes:
+            if later.timezone != self.timezone:
+                raise PolicyError(
+                    f"the time zone never changes: {later.timezone} after {self.timezone}",
+                    rule=RuleId.POLICY_CHANGES,
+                    field="changes",
+                )
+        first = Calendar(
+            timezone=self.timezone,
+            week=self.week,
+            closures=self.closures,
+            openings=self.openings,
+            holidays=self.holidays,
+        )
+        starts = [tables.micros(at, field="changes") for at, _ in self.changes]
+        segments = [tables.timetable(first)]
+        segments += [tables.timetable(later) for _, later in self.changes]
+        object.__setattr__(self, "_timetable", Changing(starts, segments))
 
     def is_open(self, t: datetime) -> bool:
         """Whether ``t`` lies in business hours (spans are half-open: 19:00 is closed).

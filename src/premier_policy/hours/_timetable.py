@@ -2,7 +2,7 @@
 
 **Design.** For each (calendar, local year) :func:`build` makes, once, the year's open
 intervals as UTC microseconds, flattened and merged, with the prefix sums of business
-time (``cum``). The week, the closed dates, the extra openings and the zone's clock
+time (``cum``). The week, the closed dates, the public holidays, the extra openings and the zone's clock
 changes are all folded in at build time, by the edge rule of :mod:`._offsets` (whose
 transitions are found by bisection, not by probing each day). Every operation is then
 a bisection in one or two tables plus integer arithmetic: ``between`` is a difference
@@ -43,6 +43,7 @@ from attrs import frozen
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._instants import duration, instant
 from premier_policy.base._rules import RuleId
+from premier_policy.hours._holidays import PublicHolidays
 from premier_policy.hours._offsets import (
     DAY_US,
     EPOCH_ORDINAL,
@@ -69,6 +70,8 @@ class Hours(Protocol):
     def closures(self) -> frozenset[date]: ...
     @property
     def openings(self) -> tuple[Opening, ...]: ...
+    @property
+    def holidays(self) -> PublicHolidays | None: ...
 
 
 __all__ = [
@@ -156,6 +159,8 @@ def build(calendar: Hours, year: int) -> YearTable:
     """The table of ``calendar`` for local ``year`` (1 to 9999), built from scratch."""
     first, after = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal() + 1
     closed = {day.toordinal() for day in calendar.closures if day.year == year}
+    if calendar.holidays is not None:  # computed once per year, like the table itself
+        closed.update(day.toordinal() for day in calendar.holidays.on(year))
     extra: dict[int, list[tuple[int, int]]] = {}
     for opening in calendar.openings:
         if opening.on.year == year:

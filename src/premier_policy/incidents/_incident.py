@@ -25,7 +25,7 @@ import pendulum
 from attrs import Attribute, field, frozen
 from attrs.validators import optional
 
-from premier_policy.base._checks import text
+from premier_policy.base._checks import text, whole
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._events import AREAS, INVALID_REASONS, Area, InvalidReason
 from premier_policy.base._rules import RuleId
@@ -90,6 +90,9 @@ class Incident:
     auto_close_at: pendulum.DateTime | None = field(default=None, validator=stored_instant)
     closed_at: pendulum.DateTime | None = field(default=None, validator=stored_instant)
     reopen_until: pendulum.DateTime | None = field(default=None, validator=stored_instant)
+    #: The policy version in force when the incident was opened, whose incident terms
+    #: it keeps through reopens and extensions (``policy.pinned-terms``); 0 is the base.
+    policy_version: int = field(default=0, validator=whole(0), kw_only=True)
     invalid_reason: InvalidReason | None = field(
         default=None, validator=optional(_one_of(INVALID_REASONS))
     )

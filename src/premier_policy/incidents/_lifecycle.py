@@ -102,7 +102,9 @@ def open_incident(policy: Policy, account: Account, event: Open) -> Step | Refus
     The area is checked first (``scope.custom-development``, ``scope.outside-areas``),
     so a refused area takes no credit; then one credit is consumed
     (``credits.consume-order``, refused as ``credits.none-available``). The incident
-    starts in ``waiting_on_staff`` with its first response target.
+    starts in ``waiting_on_staff`` with its first response target, under the incident
+    terms of the policy version in force at ``event.at``, which it keeps
+    (``policy.pinned-terms``).
     """
     if not isinstance(event, Open):
         raise PolicyError(
@@ -128,6 +130,7 @@ def open_incident(policy: Policy, account: Account, event: Open) -> Step | Refus
             f"{event.area!r} is outside the areas of support ({', '.join(AREAS)}); "
             "no credit was taken",
         )
+    policy = policy.in_force(at)
     consumed = account.consume(policy, at)
     if isinstance(consumed, Refusal):
         return consumed
@@ -140,6 +143,7 @@ def open_incident(policy: Policy, account: Account, event: Open) -> Step | Refus
         lots=(consumed.lot_id,),
         allowance=Allowance(minutes=policy.allowance_minutes),
         response_targets=(_target(policy, at),),
+        policy_version=policy.version,
     )
     return Step(incident, consumed.account, notify("incident_opened", at, event.customer, event.id))
 
@@ -325,6 +329,7 @@ def apply(
     in the invalid state (``lifecycle.final``), by a customer reply once
     resolved or closed (``lifecycle.customer-reply``), in any other state the table
     does not allow (``lifecycle.invalid-transition``), and by the rules' own guards.
+    The terms are those of the incident's own policy version (``policy.pinned-terms``).
     """
     found = _EVENTS.get(type(event))
     if found is None:
@@ -348,6 +353,7 @@ def apply(
         return refused
     kind, handler = found
     at = event.at
+    policy = policy.terms(incident.policy_version)
     incident, fired = advance(policy, incident, at, inclusive=False)
     move = TRANSITIONS.move(kind, incident.state)
     if isinstance(move, RuleId):
@@ -365,6 +371,7 @@ def advance(
     when ``inclusive``): response breaches (``response_overdue`` to staff at the due
     instant) and the auto-close (``closed_at`` is the instant it was due, not ``until``).
     """
+    policy = policy.terms(incident.policy_version)
     end = policy.utc(until, field="until")
     fired: tuple[Notification, ...] = ()
     while (at := incident.next_timer_at(policy)) is not None and (

@@ -4,6 +4,6 @@ catalog and the :class:`~premier_policy.Policy` that holds them with the calenda
 
 from premier_policy.terms._catalog import Catalog, Product, Quote
 from premier_policy.terms._money import Money
-from premier_policy.terms._policy import Policy
+from premier_policy.terms._policy import Policy, PolicyChange
 
-__all__ = ["Catalog", "Money", "Policy", "Product", "Quote"]
+__all__ = ["Catalog", "Money", "Policy", "PolicyChange", "Product", "Quote"]

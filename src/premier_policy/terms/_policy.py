@@ -1,19 +1,27 @@
-"""The policy: every number of the service in one value, each configurable."""
+"""The policy: every number of the service in one value, each configurable, and its
+dated changes (``policy.changes``): a policy is a timeline of versions, version 0 the
+policy itself, version k the k-th change. A lot or an incident records the version it
+was made under and keeps its terms (``policy.pinned-terms``); the hours are those in
+force at each instant.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 import pendulum
-from attrs import Attribute, field, frozen
+from attrs import Attribute, evolve, field, frozen
 
 from premier_policy.base._checks import whole
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._instants import instant, utc
+from premier_policy.base._rules import RuleId
 from premier_policy.hours._calendar import Calendar
 from premier_policy.terms._catalog import Catalog
 
-__all__ = ["Policy"]
+__all__ = ["Policy", "PolicyChange"]
 
 
 def _span(days: int, years: int) -> str:
@@ -24,6 +32,64 @@ def _span(days: int, years: int) -> str:
         if n
     ]
     return " and ".join(parts) or "0 days"
+
+
+def _from(value: object) -> pendulum.DateTime:
+    return utc(value, field="from")
+
+
+@frozen
+class PolicyChange:
+    """``policy`` is in force from the instant ``at`` (UTC) until the next change.
+
+    ``policy`` is a whole policy, not overrides: build it from the one before with
+    :func:`attrs.evolve` (the wire's ``policy_changes`` do that for you).
+    """
+
+    at: pendulum.DateTime = field(converter=_from)
+    policy: Policy
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.policy, Policy):
+            raise PolicyError(
+                f"expected a Policy, got {type(self.policy).__name__}",
+                rule=RuleId.POLICY_CHANGES,
+                field="policy",
+            )
+        if self.policy.changes:
+            raise PolicyError(
+                "a policy in force from an instant has no changes of its own",
+                rule=RuleId.POLICY_CHANGES,
+                field="policy",
+            )
+
+
+def _changes(value: Iterable[PolicyChange]) -> tuple[PolicyChange, ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise PolicyError(
+            f"expected a list of PolicyChange, got {value!r}",
+            rule=RuleId.POLICY_CHANGES,
+            field="changes",
+        )
+    found = tuple(value)
+    for item in found:
+        if not isinstance(item, PolicyChange):
+            raise PolicyError(
+                f"expected a PolicyChange, got {item!r}",
+                rule=RuleId.POLICY_CHANGES,
+                field="changes",
+            )
+    return found
+
+
+class _Timeline:
+    """The versions of a policy with changes, shared by all of them."""
+
+    __slots__ = ("starts", "versions")
+
+    def __init__(self, starts: tuple[pendulum.DateTime, ...], versions: tuple[Policy, ...]):
+        self.starts = starts
+        self.versions = versions
 
 
 @frozen(kw_only=True)
@@ -50,6 +116,11 @@ class Policy:
     expiry_notice_days: int = field(default=30, validator=whole(0))
     auto_close_days: int = field(default=30, validator=whole(1))
     reopen_days: int = field(default=30, validator=whole(1))
+    #: Dated changes (``policy.changes``), strictly increasing, in one time zone.
+    changes: tuple[PolicyChange, ...] = field(default=(), converter=_changes)
+    # The timeline of versions (None without changes) and this value's place in it.
+    _timeline: _Timeline | None = field(init=False, default=None, eq=False, repr=False)
+    _version: int = field(init=False, default=0, eq=False, repr=False)
 
     @warning_minutes.validator
     def _warning_fits(self, attribute: Attribute[int], value: int) -> None:
@@ -58,6 +129,85 @@ class Policy:
                 f"must not exceed allowance_minutes ({self.allowance_minutes}), got {value}",
                 field=attribute.name,
             )
+
+    def __attrs_post_init__(self) -> None:
+        if not self.changes:
+            return
+        previous = None
+        for index, change in enumerate(self.changes, start=1):
+            where = f"changes[{index - 1}]"
+            if change.policy.calendar.timezone != self.calendar.timezone:
+                raise PolicyError(
+                    f"the time zone never changes: {change.policy.calendar.timezone} "
+                    f"after {self.calendar.timezone}",
+                    rule=RuleId.POLICY_CHANGES,
+                    field=f"{where}.policy.timezone",
+                )
+            if previous is not None and change.at <= previous:
+                raise PolicyError(
+                    f"changes come in strictly increasing time order: "
+                    f"{self.show(change.at)} is not after {self.show(previous)}",
+                    rule=RuleId.POLICY_CHANGES,
+                    field=f"{where}.from",
+                )
+            previous = change.at
+        # One calendar for every version: the hours in force at each instant.
+        hours = evolve(
+            self.calendar,
+            changes=tuple((change.at, change.policy.calendar) for change in self.changes),
+        )
+        versions = tuple(
+            evolve(terms, calendar=hours, changes=())
+            for terms in (self, *(change.policy for change in self.changes))
+        )
+        timeline = _Timeline(tuple(change.at for change in self.changes), versions)
+        for number, version in enumerate((self, *versions)):
+            object.__setattr__(version, "_timeline", timeline)
+            object.__setattr__(version, "_version", max(number - 1, 0))
+
+    @property
+    def version(self) -> int:
+        """This value's place in its timeline: 0 for the base policy (and for a policy
+        without changes), k for the terms of the k-th change."""
+        return self._version
+
+    @property
+    def versions(self) -> tuple[Policy, ...]:
+        """The terms of every version, base first; each counts business time under the
+        hours in force at each instant. Just ``(self,)`` without changes."""
+        timeline = self._timeline
+        return (self,) if timeline is None else timeline.versions
+
+    def version_at(self, t: datetime) -> int:
+        """The version in force at ``t``: that of the last change at or before it.
+
+        >>> from datetime import timezone
+        >>> new_year = pendulum.datetime(2027, 1, 1, tz="Europe/Paris")
+        >>> p = Policy(changes=[PolicyChange(new_year, Policy(response_target_minutes=240))])
+        >>> p.version_at(new_year.subtract(microseconds=1)), p.version_at(new_year)
+        (0, 1)
+        >>> p.in_force(new_year).response_target_minutes, p.response_target_minutes
+        (240, 120)
+        """
+        timeline = self._timeline
+        return 0 if timeline is None else bisect_right(timeline.starts, t)
+
+    def in_force(self, t: datetime) -> Policy:
+        """The terms of the version in force at ``t`` (``policy.changes``)."""
+        timeline = self._timeline
+        return self if timeline is None else timeline.versions[bisect_right(timeline.starts, t)]
+
+    def terms(self, version: int) -> Policy:
+        """The terms of ``version``, which a lot or an incident made under it keeps
+        (``policy.pinned-terms``); a version the timeline lacks is an error."""
+        versions = self.versions
+        if not 0 <= version < len(versions):
+            raise PolicyError(
+                f"the policy has versions 0 to {len(versions) - 1}, got {version}",
+                rule=RuleId.POLICY_PINNED_TERMS,
+                field="policy_version",
+            )
+        return versions[version]
 
     @property
     def tz(self) -> pendulum.Timezone:
@@ -139,7 +289,9 @@ class Policy:
         return f"{stamp} {local.format('zz')}"
 
     def response_due(self, t: datetime) -> pendulum.DateTime:
-        """When a response is due for an incident that starts waiting on staff at ``t``."""
+        """When a response is due for an incident that starts waiting on staff at ``t``:
+        this version's target, counted under the hours in force at each instant."""
         # A stdlib timedelta takes the calendar's fast path; a pendulum Duration costs
         # more to build than the business-time addition itself.
-        return self.calendar.add(t, timedelta(minutes=self.response_target_minutes))
+        hours = self.calendar if self._timeline is None else self._timeline.versions[0].calendar
+        return hours.add(t, timedelta(minutes=self.response_target_minutes))

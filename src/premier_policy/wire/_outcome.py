@@ -72,6 +72,8 @@ class LotOut:
     expires_at: pendulum.DateTime
     price: Money
     currency: str = field(metadata={_FROM: "price.currency"})
+    #: The policy version of the purchase (``policy.pinned-terms``); 0 is the base.
+    policy_version: int
 
 
 @frozen(kw_only=True)
@@ -110,6 +112,8 @@ class IncidentOut:
     closed_at: pendulum.DateTime | None
     reopen_until: pendulum.DateTime | None
     invalid_reason: str | None
+    #: The policy version in force at the opening (``policy.pinned-terms``); 0 is the base.
+    policy_version: int
 
 
 @frozen(kw_only=True)

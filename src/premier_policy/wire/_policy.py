@@ -13,6 +13,7 @@ from cattrs.errors import (
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 from premier_policy.hours._calendar import Calendar
+from premier_policy.hours._holidays import PublicHolidays
 from premier_policy.hours._openings import Opening
 from premier_policy.hours._span import spans
 from premier_policy.hours._weekly import WeeklySchedule
@@ -37,6 +38,7 @@ class _Overrides:
     hours: Any = None
     closures: Any = None
     openings: Any = None
+    holidays: Any = None
     response_target_minutes: int | None = None
     allowance_minutes: int | None = None
     warning_minutes: int | None = None
@@ -65,6 +67,23 @@ def _mapping(value: object, where: str, rule: RuleId) -> Mapping[str, Any]:
     return value
 
 
+def _holidays(value: object) -> PublicHolidays | None:
+    """``{"country": "FR"}`` or ``{"country": "DE", "subdivision": "BY"}``; null for none."""
+    if value is None:
+        return None
+    doc = _mapping(value, "holidays", RuleId.HOURS_HOLIDAYS)
+    unknown = sorted(str(key) for key in doc if key not in ("country", "subdivision"))
+    if unknown or "country" not in doc:
+        raise PolicyError(
+            f"unknown field {unknown[0]!r}; holidays has country and optionally subdivision"
+            if unknown
+            else "missing country",
+            rule=RuleId.HOURS_HOLIDAYS,
+            field="holidays",
+        )
+    return PublicHolidays(doc["country"], doc.get("subdivision"))
+
+
 def _calendar(doc: _Overrides) -> Calendar:
     week = WeeklySchedule.default() if doc.hours is None else WeeklySchedule.from_mapping(doc.hours)
     extra: list[Opening] = []
@@ -81,6 +100,7 @@ def _calendar(doc: _Overrides) -> Calendar:
         week=week,
         closures=() if doc.closures is None else doc.closures,
         openings=tuple(extra),
+        holidays=_holidays(doc.holidays),
     )
 
 

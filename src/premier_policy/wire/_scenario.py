@@ -1,17 +1,18 @@
-"""The top level of a scenario document: policy, ``until`` and the raw events."""
+"""The top level of a scenario document: policy, its dated changes, ``until`` and the
+raw events."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import Any, Final
 
 import pendulum
-from attrs import frozen
+from attrs import evolve, frozen
 
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._instants import parse_instant
 from premier_policy.base._rules import RuleId
-from premier_policy.terms._policy import Policy
+from premier_policy.terms._policy import Policy, PolicyChange
 from premier_policy.wire._converter import ScenarioError, joined, json_kind
 from premier_policy.wire._policy import structure_policy
 from premier_policy.wire._snapshot import Parts, read_snapshot
@@ -22,6 +23,7 @@ _SCENARIO_KEYS: Final = (
     "$schema",
     "description",
     "policy",
+    "policy_changes",
     "until",
     "state",
     "return_state",
@@ -78,7 +80,7 @@ def read_scenario(document: object) -> Scenario:
     >>> read_scenario({"event": []})
     Traceback (most recent call last):
     ...
-    premier_policy.ScenarioError: event: unknown field; a scenario has $schema, description, policy, until, state, return_state, events
+    premier_policy.ScenarioError: event: unknown field; a scenario has $schema, description, policy, policy_changes, until, state, return_state, events
     """
     if not isinstance(document, Mapping):
         raise ScenarioError(
@@ -104,6 +106,7 @@ def read_scenario(document: object) -> Scenario:
         raise ScenarioError(
             f"expected true or false, got {json_kind(return_state)}", field="return_state"
         )
+    policy = _with_changes(policy, document.get("policy"), document.get("policy_changes"))
     until = document.get("until")
     if until is not None:
         try:
@@ -115,3 +118,60 @@ def read_scenario(document: object) -> Scenario:
     return Scenario(
         policy=policy, until=until, events=tuple(events), state=state, return_state=return_state
     )
+
+
+def _with_changes(base: Policy, raw_base: object, raw: object) -> Policy:
+    """``policy_changes`` (``policy.changes``): each entry's ``policy`` overrides the
+    overrides before it, from its instant on; instants strictly increasing, one zone."""
+    if raw is None:
+        return base
+    if not isinstance(raw, list):
+        raise ScenarioError(
+            f"expected a list, got {json_kind(raw)}",
+            rule=RuleId.POLICY_CHANGES,
+            field="policy_changes",
+        )
+    overrides: dict[Any, Any] = dict(raw_base) if isinstance(raw_base, Mapping) else {}
+    changes: list[PolicyChange] = []
+    for index, entry in enumerate(raw):
+        where = f"policy_changes[{index}]"
+        if not isinstance(entry, Mapping) or set(entry) != {"from", "policy"}:
+            raise ScenarioError(
+                'expected an object with exactly "from" and "policy", got '
+                + (json_kind(entry) if not isinstance(entry, Mapping) else "other fields"),
+                rule=RuleId.POLICY_CHANGES,
+                field=where,
+            )
+        if not isinstance(entry["policy"], Mapping):
+            raise ScenarioError(
+                f"expected an object, got {json_kind(entry['policy'])}",
+                rule=RuleId.POLICY_CHANGES,
+                field=f"{where}.policy",
+            )
+        overrides = {**overrides, **entry["policy"]}
+        try:
+            policy = structure_policy(overrides)
+        except PolicyError as error:
+            raise ScenarioError(
+                error.detail, rule=error.rule, field=joined(f"{where}.policy", error.field)
+            ) from None
+        if policy.calendar.timezone != base.calendar.timezone:
+            raise ScenarioError(
+                f"the time zone never changes: {policy.calendar.timezone} after "
+                f"{base.calendar.timezone}",
+                rule=RuleId.POLICY_CHANGES,
+                field=f"{where}.policy.timezone",
+            )
+        try:
+            at = base.utc(parse_instant(entry["from"], base.tz))
+        except PolicyError as error:
+            raise ScenarioError(error.detail, rule=error.rule, field=f"{where}.from") from None
+        if changes and at <= changes[-1].at:
+            raise ScenarioError(
+                f"changes come in strictly increasing time order: {base.show(at)} is not "
+                f"after {base.show(changes[-1].at)}",
+                rule=RuleId.POLICY_CHANGES,
+                field=f"{where}.from",
+            )
+        changes.append(PolicyChange(at, policy))
+    return evolve(base, changes=tuple(changes))

@@ -1,0 +1,156 @@
+"""Hours that change at dated instants (``policy.changes``): a calendar with ``changes``
+counts each stretch of time under the hours in force then.
+
+The property tests hold the changing calendar to the calendars it is made of: business
+time is the sum of each segment's own, ``add`` is the earliest (latest, going back)
+instant reaching the duration, ``next_open`` is open and first. Named examples pin a
+count across a change of opening hours.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+
+import attrs
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from premier_policy import Calendar, PolicyError, RuleId, WeeklySchedule
+from tests._hours import MICROSECOND, calendars, durations, instants
+
+TWO_HOURS = timedelta(hours=2)
+Case = tuple[Calendar, list[datetime], list[Calendar]]
+LONG_DAYS = WeeklySchedule.from_mapping(
+    {day: [["08:00", "20:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
+)
+
+
+def paris(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> pendulum.DateTime:
+    """A Paris wall-clock instant."""
+    return pendulum.datetime(year, month, day, hour, minute, tz="Europe/Paris")
+
+
+@st.composite
+def changing(draw: st.DrawFn) -> tuple[Calendar, list[datetime], list[Calendar]]:
+    """A calendar with one or two changes, its change instants and its segments."""
+    first = draw(calendars())
+    later = [
+        attrs.evolve(draw(calendars()), timezone=first.timezone)
+        for _ in range(draw(st.integers(1, 2)))
+    ]
+    starts = sorted({draw(instants(first)).astimezone(UTC) for _ in later})
+    later = later[: len(starts)]
+    calendar = attrs.evolve(first, changes=list(zip(starts, later, strict=True)))
+    return calendar, starts, [first, *later]
+
+
+def segment(starts: list[datetime], segments: list[Calendar], t: datetime) -> Calendar:
+    """The calendar in force at ``t``."""
+    return segments[sum(1 for s in starts if s <= t)]
+
+
+def piecewise_between(
+    starts: list[datetime], segments: list[Calendar], a: datetime, b: datetime
+) -> timedelta:
+    """Business time in ``[a, b)`` (a <= b), each stretch under its own calendar."""
+    edges = [a, *(s for s in starts if a < s < b), b]
+    return sum(
+        (segment(starts, segments, lo).between(lo, hi) for lo, hi in pairwise(edges)),
+        timedelta(0),
+    )
+
+
+@given(changing(), st.data())
+def test_between_is_the_sum_of_each_segments_own(case: Case, data: st.DataObject) -> None:
+    """Business time across changes is each side's business time, added up."""
+    calendar, starts, segments = case
+    a, b = sorted([data.draw(instants(segments[0])), data.draw(instants(segments[0]))])
+    expected = piecewise_between(starts, segments, a, b)
+    assert calendar.between(a, b) == expected
+    assert calendar.between(b, a) == -expected
+
+
+@given(changing(), st.data())
+def test_add_is_the_earliest_instant_reaching_d(case: Case, data: st.DataObject) -> None:
+    """For d >= 0, add(t, d) reaches d, and one microsecond earlier does not."""
+    calendar, starts, segments = case
+    t = data.draw(instants(segments[0]))
+    d = data.draw(durations(segments[0]))
+    r = calendar.add(t, d)
+    assert piecewise_between(starts, segments, t, r) == d
+    if d:
+        assert piecewise_between(starts, segments, t, r - MICROSECOND) < d
+
+
+@given(changing(), st.data())
+def test_going_back_is_the_latest_instant_reaching_d(case: Case, data: st.DataObject) -> None:
+    """For d > 0, add(t, -d) lies d before t, and one microsecond later does not."""
+    calendar, starts, segments = case
+    t = data.draw(instants(segments[0]))
+    d = data.draw(durations(segments[0]))
+    r = calendar.add(t, -d)
+    assert piecewise_between(starts, segments, r, t) == d
+    if d:
+        assert piecewise_between(starts, segments, r + MICROSECOND, t) < d
+
+
+@given(changing(), st.data())
+def test_open_is_the_segments_answer(case: Case, data: st.DataObject) -> None:
+    """is_open is the calendar in force's; next_open is open, not before t, none between."""
+    calendar, starts, segments = case
+    t = data.draw(instants(segments[0]))
+    assert calendar.is_open(t) == segment(starts, segments, t).is_open(t)
+    found = calendar.next_open(t)
+    assert found >= t
+    assert calendar.is_open(found)
+    assert piecewise_between(starts, segments, t, found) == timedelta(0)
+
+
+def test_longer_evenings_from_a_date_count_from_that_date() -> None:
+    """Hours 08:00-20:00 from Tuesday 1 December 2026: Monday 18:30 + 2 h counts half an
+    hour on Monday (old hours, closed at 19:00) and 90 minutes on Tuesday: 09:30."""
+    calendar = Calendar(changes=[(paris(2026, 12, 1), Calendar(week=LONG_DAYS))])
+    assert calendar.add(paris(2026, 11, 30, 18, 30), TWO_HOURS) == paris(2026, 12, 1, 9, 30)
+    assert calendar.add(paris(2026, 12, 1, 18, 30), TWO_HOURS) == paris(2026, 12, 2, 8, 30)
+    assert calendar.add(paris(2026, 12, 1, 9, 30), -TWO_HOURS) == paris(2026, 11, 30, 18, 30)
+    assert calendar.is_open(paris(2026, 12, 1, 19, 30))
+    assert not calendar.is_open(paris(2026, 11, 30, 19, 30))
+    assert calendar.next_open(paris(2026, 11, 30, 19, 30)) == paris(2026, 12, 1, 8)
+
+
+def test_a_change_in_mid_count_is_a_value_of_the_calendar() -> None:
+    """A calendar with changes is a hashable value, equal to the same changes."""
+    one = Calendar(changes=[(paris(2026, 12, 1), Calendar(week=LONG_DAYS))])
+    two = Calendar(changes=[(paris(2026, 12, 1).in_tz("UTC"), Calendar(week=LONG_DAYS))])
+    assert one == two
+    assert hash(one) == hash(two)
+    assert one != Calendar()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        "2026-12-01",
+        [paris(2026, 12, 1)],
+        [(paris(2026, 12, 1), "hours")],
+        [(paris(2026, 12, 1), Calendar()), (paris(2026, 12, 1), Calendar())],
+        [(paris(2026, 12, 2), Calendar()), (paris(2026, 12, 1), Calendar())],
+        [(paris(2026, 12, 1), Calendar(changes=[(paris(2027, 1, 1), Calendar())]))],
+        [(paris(2026, 12, 1), Calendar(timezone="America/New_York"))],
+    ],
+)
+def test_bad_changes_are_refused(changes: object) -> None:
+    """Not pairs, not increasing, nested or in another zone: policy.changes, field changes."""
+    with pytest.raises(PolicyError) as info:
+        Calendar(changes=changes)  # type: ignore[arg-type]
+    assert (info.value.rule, info.value.field) == (RuleId.POLICY_CHANGES, "changes")
+
+
+def test_a_naive_change_instant_is_refused() -> None:
+    """A change instant must be aware (input.aware-only)."""
+    with pytest.raises(PolicyError) as info:
+        Calendar(changes=[(datetime(2026, 12, 1), Calendar())])
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_AWARE_ONLY, "changes")
