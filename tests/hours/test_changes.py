@@ -154,3 +154,39 @@ def test_a_naive_change_instant_is_refused() -> None:
     with pytest.raises(PolicyError) as info:
         Calendar(changes=[(datetime(2026, 12, 1), Calendar())])
     assert (info.value.rule, info.value.field) == (RuleId.INPUT_AWARE_ONLY, "changes")
+
+
+@given(changing(), st.data())
+def test_explained_spans_across_changes_add_up_to_d(case: Case, data: st.DataObject) -> None:
+    """explain_add across changes: the same due instant as add, the counted spans sum to
+    d inside [t, due], each open under the hours in force, and the skipped stretches
+    count nothing."""
+    calendar, _, segments = case
+    t = data.draw(instants(segments[0]))
+    d = data.draw(durations(segments[0]))
+    deadline = calendar.explain_add(t, d)
+    assert deadline.due_at == calendar.add(t, d)
+    assert sum((span.length for span in deadline.spans), timedelta(0)) == d
+    for span in deadline.spans:
+        assert t <= span.start <= span.end <= deadline.due_at
+        assert calendar.between(span.start, span.end) == span.length
+    for stretch in deadline.skipped:
+        assert calendar.between(stretch.start, stretch.end) == timedelta(0)
+
+
+def test_an_explained_deadline_across_a_change_counts_each_side() -> None:
+    """Monday 18:30 + 2 h with 08:00-20:00 from Tuesday: 30 minutes under the old hours,
+    the night skipped, 90 minutes under the new ones."""
+    calendar = Calendar(changes=[(paris(2026, 12, 1), Calendar(week=LONG_DAYS))])
+    deadline = calendar.explain_add(paris(2026, 11, 30, 18, 30), TWO_HOURS)
+    assert deadline.due_at == paris(2026, 12, 1, 9, 30)
+    assert [(s.start, s.end, s.minutes) for s in deadline.spans] == [
+        (paris(2026, 11, 30, 18, 30), paris(2026, 11, 30, 19), 30),
+        (paris(2026, 12, 1, 8), paris(2026, 12, 1, 9, 30), 90),
+    ]
+    assert [(s.start, s.end, s.why) for s in deadline.skipped] == [
+        (paris(2026, 11, 30, 19), paris(2026, 12, 1), "outside_hours"),
+        (paris(2026, 12, 1), paris(2026, 12, 1, 8), "outside_hours"),
+    ]
+    with pytest.raises(PolicyError, match=r"hours\.arithmetic"):
+        calendar.explain_add(paris(2026, 11, 30, 18, 30), -TWO_HOURS)

@@ -23,7 +23,7 @@ from premier_policy.base._instants import utc, zone
 from premier_policy.base._rules import RuleId
 from premier_policy.hours import _timetable as tables
 from premier_policy.hours._changes import Changing
-from premier_policy.hours._explain import Deadline, explain
+from premier_policy.hours._explain import Deadline, explain, explain_across
 from premier_policy.hours._holidays import PublicHolidays
 from premier_policy.hours._openings import Opening, calendar_date, openings
 from premier_policy.hours._weekly import WeeklySchedule
@@ -236,7 +236,11 @@ class Calendar:
         """
         start = tables.micros(t, field="t")
         step = tables.duration_micros(d, field="d")
-        return explain(self._timetable, self.closures, start, step)
+        timetable = self._timetable
+        if isinstance(timetable, Changing):
+            closures = (self.closures, *(later.closures for _, later in self.changes))
+            return explain_across(timetable.starts, timetable.segments, closures, start, step)
+        return explain(timetable, self.closures, start, step)
 
     def between(self, a: datetime, b: datetime) -> pendulum.Duration:
         """Business time in ``[a, b)``; negative when ``b < a``. Exact elapsed time.

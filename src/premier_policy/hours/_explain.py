@@ -315,3 +315,45 @@ def explain(timetable: Timetable, closures: frozenset[date], u: int, d: int) -> 
         spans=spans,
         skipped=tuple(skipped),
     )
+
+
+def explain_across(
+    starts: tuple[int, ...],
+    segments: tuple[Timetable, ...],
+    closures: tuple[frozenset[date], ...],
+    u: int,
+    d: int,
+) -> Deadline:
+    """:func:`explain` over hours that change at ``starts`` (``policy.changes``):
+    ``segments[k]`` and ``closures[k]`` are in force on ``[starts[k - 1], starts[k])``,
+    and each stretch is explained under the hours in force then, as ``add`` counts it."""
+    k = bisect_right(starts, u)
+    first = explain(segments[k], closures[k], u, min(d, 0))  # refuses d < 0, names d
+    spans: list[CountedSpan] = []
+    skipped: list[SkippedStretch] = []
+    total = d
+    while k < len(starts) and (left := segments[k].between(u, starts[k])) < d:
+        part = explain(segments[k], closures[k], u, left)
+        _, reached = segments[k].add(u, left)
+        spans += part.spans
+        skipped += part.skipped
+        # From the last counted minute to the change, closed under the hours left behind.
+        skipped += (
+            SkippedStretch(start=_local(segments[k], x), end=_local(segments[k], y), why=why)
+            for x, y, why in _closed(segments[k], closures[k], reached, starts[k])
+        )
+        d, u, k = d - left, starts[k], k + 1
+    last = explain(segments[k], closures[k], u, d)
+    return Deadline(
+        start=first.start,
+        duration=timedelta(microseconds=total),
+        due_at=last.due_at,
+        spans=(*spans, *last.spans),
+        skipped=tuple(
+            sorted((*skipped, *last.skipped), key=lambda s: (_utc(s.start), s.why != "clock_gap"))
+        ),
+    )
+
+
+def _local(timetable: Timetable, x: int) -> pendulum.DateTime:
+    return timetable.local(timetable.table_at(x), x)
