@@ -157,3 +157,27 @@ def test_the_schema_rejects_exactly_the_malformed_events(pair: Any, data: st.Dat
         )
         if not unknown_product:
             assert check.is_valid(event) != refused_as_malformed, (event, result)
+
+
+def test_a_state_under_a_policy_timeline_matches_both_schemas() -> None:
+    """A snapshot of a world under dated changes and holidays, its pinned versions
+    included, is a valid outcome's state and a valid scenario's state."""
+    events = [
+        {"at": "2026-11-23T09:00:00+01:00", "type": "purchase", "customer": "acme",
+         "id": "p1", "product": "single"},
+        {"at": "2026-11-23T12:00:00+01:00", "type": "open", "customer": "acme", "id": "i1",
+         "area": "setup"},
+    ]  # fmt: skip
+    doc = {
+        "policy": {"holidays": {"country": "DE", "subdivision": "BY"}},
+        "policy_changes": [
+            {"from": "2026-11-23T10:00:00+01:00", "policy": {"response_target_minutes": 240}}
+        ],
+        "events": events,
+        "return_state": True,
+    }
+    outcome = replay(doc)
+    assert outcome["state"]["incidents"][0]["policy_version"] == 1
+    assert outcome["state"]["policy_changes"][0]["policy"]["response_target_minutes"] == 240
+    validator("outcome").validate(outcome)
+    validator("scenario").validate({"state": outcome["state"], "events": []})

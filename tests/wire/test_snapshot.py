@@ -39,6 +39,11 @@ EVENTS: list[dict[str, Any]] = [
 ]  # fmt: skip
 
 
+def CHANGE(d: dict[str, Any]) -> dict[str, Any]:  # noqa: N802 - a constant's shape
+    """A later version of ``d``'s policy, the same terms, from 2027."""
+    return {"from": "2027-01-01T00:00:00+00:00", "policy": d["policy"]}
+
+
 def snapshot() -> dict[str, Any]:
     """A world with two customers, a resolved, an invalidated and an open incident."""
     state: dict[str, Any] = replay({"events": EVENTS, "return_state": True})["state"]
@@ -272,6 +277,29 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
     "policy-invalid": (lambda d: d["policy"].update(reopen_days=0), "policy.reopen_days"),
     "policy-unknown-field": (lambda d: d["policy"].update(colour=1), "policy.colour"),
     "policy-not-an-object": (lambda d: d.update(policy=[]), "policy"),
+    "policy-changes-not-a-list": (lambda d: d.update(policy_changes={}), "policy_changes"),
+    "policy-change-not-an-object": (
+        lambda d: d["policy_changes"].append("soon"),
+        "policy_changes[0]",
+    ),
+    "policy-change-unreadable-from": (
+        lambda d: d["policy_changes"].append({"from": "soon", "policy": d["policy"]}),
+        "policy_changes[0].at",
+    ),
+    "policy-change-invalid-policy": (
+        lambda d: d["policy_changes"].append(
+            {"from": "2027-01-01T00:00:00+00:00", "policy": {**d["policy"], "reopen_days": 0}}
+        ),
+        "policy_changes[0].policy.reopen_days",
+    ),
+    "policy-change-not-a-policy": (
+        lambda d: d["policy_changes"].append({"from": "2027-01-01T00:00:00+00:00", "policy": 1}),
+        "policy_changes[0].policy",
+    ),
+    "policy-changes-out-of-order": (
+        lambda d: d["policy_changes"].extend([CHANGE(d), CHANGE(d)]),
+        "policy_changes",
+    ),
 }
 
 
@@ -339,3 +367,53 @@ def test_a_continuation_may_not_go_back_before_the_clock() -> None:
     assert outcome["results"][0]["rule"] == "input.out-of-order"
     with pytest.raises(ScenarioError, match=r"^input\.out-of-order: until: "):
         replay({"events": [], "state": state, "until": P})
+
+
+TIMELINE: dict[str, Any] = {
+    "policy": {"holidays": {"country": "FR"}},
+    "policy_changes": [
+        {"from": "2026-11-23T10:15:00+01:00", "policy": {"response_target_minutes": 240}},
+        {"from": "2026-11-23T13:30:00+01:00", "policy": {"products": {"single": {
+            "credits": 1, "price": "80.00"}}}},
+    ],
+}  # fmt: skip
+
+
+def test_a_policy_timeline_and_pinned_versions_survive_a_snapshot() -> None:
+    """A world under dated policy changes and holidays snapshots whole: the timeline,
+    each lot's and incident's policy_version; restoring gives the same snapshot."""
+    outcome = replay({**TIMELINE, "events": EVENTS, "return_state": True})
+    doc = outcome["state"]
+    assert [change["from"] for change in doc["policy_changes"]] == [
+        "2026-11-23T09:15:00+00:00",
+        "2026-11-23T12:30:00+00:00",
+    ]
+    assert doc["policy"]["holidays"] == {"country": "FR"}
+    world = World.restore(doc)
+    assert world.snapshot() == doc
+    assert [change.policy.response_target_minutes for change in world.policy.changes] == [
+        240,
+        240,
+    ]
+    versions = {i["id"]: i["policy_version"] for i in doc["incidents"]}
+    assert versions == {"i1": 0, "i2": 1, "i3": 2}
+
+
+def test_changes_given_with_state_extend_its_timeline_after_its_clock() -> None:
+    """policy_changes beside state are added after the snapshot's; the continuation
+    equals one replay of the whole timeline, and a change before the clock is refused."""
+    whole = {**TIMELINE, "events": EVENTS}
+    head = {"policy": TIMELINE["policy"], "policy_changes": TIMELINE["policy_changes"][:1],
+            "events": EVENTS[:4], "return_state": True}  # fmt: skip
+    state = replay(head)["state"]
+    rest = {"state": state, "policy_changes": TIMELINE["policy_changes"][1:],
+            "events": EVENTS[4:]}  # fmt: skip
+    assert replay(rest)["incidents"] == replay(whole)["incidents"]
+    early = {**rest, "policy_changes": [{**TIMELINE["policy_changes"][1],
+             "from": "2026-11-23T10:00:00+01:00"}]}  # fmt: skip
+    with pytest.raises(ScenarioError) as caught:
+        replay(early)
+    assert (caught.value.rule, caught.value.field) == (
+        RuleId.POLICY_CHANGES,
+        "policy_changes[0].from",
+    )

@@ -170,6 +170,7 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
         "hours": calendar.week.to_mapping(),
         "closures": sorted(day.isoformat() for day in calendar.closures),
         "openings": openings,
+        "holidays": _holidays_to_dict(calendar.holidays),
         **{name: getattr(policy, name) for name in NUMBERS},
         "products": {
             product.name: {"credits": product.credits, "price": product.price.amount_text}
@@ -177,6 +178,14 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
         },
         "currency": catalog.currency,
     }
+
+
+def _holidays_to_dict(holidays: PublicHolidays | None) -> dict[str, str] | None:
+    if holidays is None:
+        return None
+    if holidays.subdivision is None:
+        return {"country": holidays.country}
+    return {"country": holidays.country, "subdivision": holidays.subdivision}
 
 
 def policy_from_dict(raw: object) -> Policy:

@@ -14,7 +14,7 @@ from premier_policy.base._instants import parse_instant
 from premier_policy.base._rules import RuleId
 from premier_policy.terms._policy import Policy, PolicyChange
 from premier_policy.wire._converter import ScenarioError, joined, json_kind
-from premier_policy.wire._policy import structure_policy
+from premier_policy.wire._policy import policy_to_dict, structure_policy
 from premier_policy.wire._snapshot import Parts, read_snapshot
 
 __all__ = ["Scenario", "read_scenario"]
@@ -61,7 +61,7 @@ def _state(document: Mapping[str, object]) -> tuple[Policy, Parts | None]:
     except PolicyError as error:
         field = "state" if error.field in (None, "state") else f"state.{error.field}"
         raise ScenarioError(error.detail, rule=error.rule, field=field) from None
-    if "policy" in document and policy != parts.policy:
+    if "policy" in document and policy != evolve(parts.policy, changes=()):
         raise ScenarioError(
             "differs from the snapshot's policy; a continued world keeps its policy "
             "(leave policy out, or give the snapshot's)",
@@ -106,7 +106,9 @@ def read_scenario(document: object) -> Scenario:
         raise ScenarioError(
             f"expected true or false, got {json_kind(return_state)}", field="return_state"
         )
-    policy = _with_changes(policy, document.get("policy"), document.get("policy_changes"))
+    policy = _with_changes(policy, document.get("policy"), document.get("policy_changes"), state)
+    if state is not None:  # the world continues under the extended timeline
+        state = evolve(state, policy=policy)
     until = document.get("until")
     if until is not None:
         try:
@@ -120,9 +122,10 @@ def read_scenario(document: object) -> Scenario:
     )
 
 
-def _with_changes(base: Policy, raw_base: object, raw: object) -> Policy:
+def _with_changes(base: Policy, raw_base: object, raw: object, state: Parts | None) -> Policy:
     """``policy_changes`` (``policy.changes``): each entry's ``policy`` overrides the
-    overrides before it, from its instant on; instants strictly increasing, one zone."""
+    overrides before it, from its instant on; instants strictly increasing, one zone.
+    With ``state`` they extend the snapshot's timeline, after its clock."""
     if raw is None:
         return base
     if not isinstance(raw, list):
@@ -133,6 +136,9 @@ def _with_changes(base: Policy, raw_base: object, raw: object) -> Policy:
         )
     overrides: dict[Any, Any] = dict(raw_base) if isinstance(raw_base, Mapping) else {}
     changes: list[PolicyChange] = []
+    if state is not None:  # the versions in force so far, then these
+        changes = list(base.changes)
+        overrides = policy_to_dict(changes[-1].policy if changes else base)
     for index, entry in enumerate(raw):
         where = f"policy_changes[{index}]"
         if not isinstance(entry, Mapping) or set(entry) != {"from", "policy"}:
@@ -166,6 +172,13 @@ def _with_changes(base: Policy, raw_base: object, raw: object) -> Policy:
             at = base.utc(parse_instant(entry["from"], base.tz))
         except PolicyError as error:
             raise ScenarioError(error.detail, rule=error.rule, field=f"{where}.from") from None
+        if state is not None and state.at is not None and at <= state.at:
+            raise ScenarioError(
+                f"a change given with state comes after the snapshot's clock, "
+                f"{base.show(state.at)}; got {base.show(at)}",
+                rule=RuleId.POLICY_CHANGES,
+                field=f"{where}.from",
+            )
         if changes and at <= changes[-1].at:
             raise ScenarioError(
                 f"changes come in strictly increasing time order: {base.show(at)} is not "

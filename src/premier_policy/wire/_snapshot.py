@@ -29,7 +29,7 @@ from typing import Any, Final, get_args, get_origin
 import attrs
 import cattrs
 import pendulum
-from attrs import frozen
+from attrs import evolve, frozen
 from cattrs.errors import ClassValidationError
 
 from premier_policy.base._errors import PolicyError
@@ -39,7 +39,7 @@ from premier_policy.credits._account import Account
 from premier_policy.credits._lots import Lot
 from premier_policy.incidents._incident import Incident
 from premier_policy.terms._money import Money
-from premier_policy.terms._policy import Policy
+from premier_policy.terms._policy import Policy, PolicyChange
 from premier_policy.wire._converter import CONVERTER, explain, json_kind
 from premier_policy.wire._policy import policy_to_dict, structure_policy
 
@@ -51,6 +51,7 @@ _KEYS: Final = (
     "format",
     "version",
     "policy",
+    "policy_changes",
     "at",
     "accounts",
     "incidents",
@@ -222,7 +223,12 @@ def write_snapshot(
     doc: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
-        "policy": policy_to_dict(policy),
+        "policy": policy_to_dict(evolve(policy, changes=())),
+        # policy.changes: each later version whole, from its instant on.
+        "policy_changes": [
+            {"from": change.at.isoformat(), "policy": policy_to_dict(change.policy)}
+            for change in policy.changes
+        ],
         "at": None if at is None else at.isoformat(),
         "accounts": [
             {"customer": account.customer, "order": order, "lots": unstructure(account.lots)}
@@ -494,6 +500,7 @@ def _read(doc: Mapping[str, Any]) -> Parts:
     except PolicyError as error:
         field = "policy" if error.field in (None, "policy") else f"policy.{error.field}"
         raise _bad(error.detail, field) from None
+    policy = _timeline(policy, _list(doc, "policy_changes"))
     raw_at = doc["at"]
     at = None if raw_at is None else _structure({"at": raw_at}, _Clock, "").at
     accounts = _accounts(doc, at)
@@ -511,6 +518,25 @@ def _read(doc: Mapping[str, Any]) -> Parts:
         purchases=tuple(purchases),
         tally=_tally(doc, at),
     )
+
+
+def _timeline(base: Policy, raw: list[Any]) -> Policy:
+    changes: list[PolicyChange] = []
+    for index, entry in enumerate(raw):
+        where = f"policy_changes[{index}]"
+        if not isinstance(entry, Mapping) or sorted(entry) != ["from", "policy"]:
+            raise _bad('expected an object with exactly "from" and "policy"', where)
+        at = _structure({"at": entry["from"]}, _Clock, where).at
+        try:
+            later = structure_policy(entry["policy"])
+        except PolicyError as error:
+            inner = error.field if error.field not in (None, "policy") else None
+            raise _bad(error.detail, f"{where}.policy" + (f".{inner}" if inner else "")) from None
+        changes.append(PolicyChange(at, later))
+    try:
+        return evolve(base, changes=tuple(changes))
+    except PolicyError as error:  # out of order, or another time zone
+        raise _bad(error.detail, "policy_changes") from None
 
 
 @frozen
