@@ -21,6 +21,7 @@ from typing import Any, TypeAlias
 
 from attrs import Attribute
 
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 
@@ -35,7 +36,7 @@ def text(*, what: str = "string", rule: RuleId | None = None) -> Validator:
     def check(_: object, attribute: Attribute[Any], value: object) -> None:
         if not isinstance(value, str) or not value:
             raise PolicyError(
-                f"expected a non-empty {what}, got {value!r}", rule=rule, field=attribute.name
+                f"expected a non-empty {what}, got {shown(value)}", rule=rule, field=attribute.name
             )
 
     return check
@@ -49,7 +50,7 @@ def whole(minimum: int, *, unit: str | None = None, rule: RuleId | None = None) 
     def check(_: object, attribute: Attribute[Any], value: object) -> None:
         if type(value) is not int or value < minimum:
             raise PolicyError(
-                f"expected {expected} at least {minimum}, got {value!r}",
+                f"expected {expected} at least {minimum}, got {shown(value)}",
                 rule=rule,
                 field=attribute.name,
             )

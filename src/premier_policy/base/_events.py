@@ -12,6 +12,7 @@ from typing import Any, Literal, TypeAlias
 import pendulum
 from attrs import Attribute, field, frozen
 
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._instants import utc
 from premier_policy.base._rules import RuleId
@@ -67,7 +68,7 @@ def _instant(value: datetime) -> pendulum.DateTime:
 
 def _identifier(_: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value:
-        raise _malformed(attribute, f"expected a non-empty string, got {value!r}")
+        raise _malformed(attribute, f"expected a non-empty string, got {shown(value)}")
 
 
 def _text(_: object, attribute: Attribute[Any], value: object) -> None:
@@ -77,12 +78,14 @@ def _text(_: object, attribute: Attribute[Any], value: object) -> None:
 
 def _positive(_: object, attribute: Attribute[Any], value: object) -> None:
     if type(value) is not int or value < 1:
-        raise _malformed(attribute, f"expected a whole number of at least 1, got {value!r}")
+        raise _malformed(attribute, f"expected a whole number of at least 1, got {shown(value)}")
 
 
 def _reason(_: object, attribute: Attribute[Any], value: object) -> None:
     if value not in INVALID_REASONS:
-        raise _malformed(attribute, f"expected one of {', '.join(INVALID_REASONS)}, got {value!r}")
+        raise _malformed(
+            attribute, f"expected one of {', '.join(INVALID_REASONS)}, got {shown(value)}"
+        )
 
 
 @frozen(kw_only=True)
