@@ -12,6 +12,7 @@ from typing import Any, Literal, TypeAlias
 import pendulum
 from attrs import Attribute, field, frozen
 
+from premier_policy.base._checks import unwritable
 from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._instants import utc
@@ -69,11 +70,19 @@ def _instant(value: datetime) -> pendulum.DateTime:
 def _identifier(_: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value:
         raise _malformed(attribute, f"expected a non-empty string, got {shown(value)}")
+    _writable(attribute, value)
 
 
 def _text(_: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, str):
         raise _malformed(attribute, f"expected a string, got {type(value).__name__}")
+    _writable(attribute, value)
+
+
+def _writable(attribute: Attribute[Any], value: str) -> None:
+    why = unwritable(value)
+    if why is not None:
+        raise _malformed(attribute, f"expected a string, got {shown(value)}: {why}")
 
 
 def _positive(_: object, attribute: Attribute[Any], value: object) -> None:
