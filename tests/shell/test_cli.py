@@ -274,3 +274,11 @@ def test_an_outcome_the_output_cannot_encode_writes_nothing(tmp_path: Path) -> N
     status, out, err = _bytes_run(["replay", "-"], stdin=doc, encoding="ascii")
     assert (status, out) == (2, b"")
     assert err.startswith("premier-policy: the output cannot be written in ascii:")
+
+
+def test_a_policy_number_past_its_bound_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """A response target of 10**18 minutes is a document error, not an OverflowError."""
+    doc = {"policy": {"response_target_minutes": 10**18}, "events": []}
+    status, out, err = run(capsys, "replay", "-", stdin=json.dumps(doc))
+    assert (status, out) == (2, "")
+    assert err.startswith("premier-policy: policy.response_target_minutes: expected a whole")

@@ -67,15 +67,27 @@ def text(*, what: str = "string", rule: RuleId | None = None) -> Validator:
     return check
 
 
-def whole(minimum: int, *, unit: str | None = None, rule: RuleId | None = None) -> Validator:
-    """An ``int`` of at least ``minimum`` (``bool`` is refused: ``True`` is not a count);
-    the message names the ``unit`` counted, when given."""
+def whole(
+    minimum: int,
+    *,
+    unit: str | None = None,
+    rule: RuleId | None = None,
+    maximum: int | None = None,
+) -> Validator:
+    """An ``int`` of at least ``minimum``, and at most ``maximum`` when given (``bool``
+    is refused: ``True`` is not a count); the message names the ``unit`` counted."""
     expected = "a whole number of" if unit is None else f"a whole number of {unit},"
 
     def check(_: object, attribute: Attribute[Any], value: object) -> None:
         if type(value) is not int or value < minimum:
             raise PolicyError(
                 f"expected {expected} at least {minimum}, got {shown(value)}",
+                rule=rule,
+                field=attribute.name,
+            )
+        if maximum is not None and value > maximum:
+            raise PolicyError(
+                f"expected {expected} at most {maximum}, got {shown(value)}",
                 rule=rule,
                 field=attribute.name,
             )
