@@ -472,3 +472,76 @@ def test_batch_arguments_it_cannot_use_exit_2(
     exit 2 with one line, before anything runs."""
     status, out, err = run(capsys, *argv)
     assert (status, out, err.count("\n")) == (2, "", 1)
+
+
+def _bytes_run(
+    argv: list[str], stdin: bytes = b"", encoding: str = "utf-8"
+) -> tuple[int, bytes, str]:
+    """main with byte streams beneath, as a process has them."""
+    out = io.TextIOWrapper(io.BytesIO(), encoding=encoding)
+    err = io.StringIO()
+    status = main(argv, stdout=out, stderr=err, stdin=io.TextIOWrapper(io.BytesIO(stdin)))
+    out.flush()
+    binary = out.buffer
+    assert isinstance(binary, io.BytesIO)
+    return status, binary.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b'{"events": []}', b'{"events": [], "description": "\xff"}', b'\xef\xbb\xbf{"events": []}'],
+    ids=["utf-8", "invalid-utf-8", "bom"],
+)
+def test_standard_input_and_a_file_are_read_by_one_rule(tmp_path: Path, data: bytes) -> None:
+    """The same bytes give the same verdict from a file and from -: strict UTF-8, no BOM."""
+    path = tmp_path / "doc.json"
+    path.write_bytes(data)
+    from_file = _bytes_run(["replay", str(path)])
+    from_stdin = _bytes_run(["replay", "-"], stdin=data)
+    assert from_file[:2] == from_stdin[:2]
+    assert from_file[2].replace(str(path), "standard input") == from_stdin[2]
+    assert (from_file[0] == 0) is (data == b'{"events": []}')
+
+
+def test_a_lone_surrogate_in_text_standard_input_is_undecodable(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A text stream holding a lone surrogate is refused as undecodable bytes are."""
+    status, out, err = run(capsys, "replay", "-", stdin='{"events": [], "description": "\udc80"}')
+    assert (status, out) == (2, "")
+    assert err.startswith("premier-policy: cannot read standard input:")
+
+
+def test_a_document_nested_100k_deep_is_a_document_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """JSON nested 100,000 deep exits 2 with one line, not a RecursionError."""
+    deep = '{"events": [], "description": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    status, out, err = run(capsys, "replay", "-", stdin=deep)
+    assert (status, out) == (2, "")
+    assert err == "premier-policy: standard input is nested too deep to read\n"
+
+
+def test_an_unwritable_id_is_refused_at_the_boundary(capsys: pytest.CaptureFixture[str]) -> None:
+    """A lone surrogate in an ID is input.malformed; the whole outcome is still written."""
+    buy = {"type": "purchase", "at": "2026-11-27T09:00:00+01:00", "customer": "a\ud800"}
+    status, out, _ = run(capsys, "replay", "-", stdin=json.dumps({"events": [buy]}))
+    assert status == 0
+    assert json.loads(out)["results"][0]["rule"] == RuleId.INPUT_MALFORMED
+
+
+def test_an_outcome_the_output_cannot_encode_writes_nothing(tmp_path: Path) -> None:
+    """An outcome stdout cannot encode exits 2 before a byte of it is written."""
+    buy = {"type": "purchase", "at": "2026-11-27T09:00:00+01:00", "customer": "caf\u00e9"}
+    doc = json.dumps({"events": [{**buy, "id": "p1", "product": "single"}]}).encode()
+    status, out, err = _bytes_run(["replay", "-"], stdin=doc, encoding="ascii")
+    assert (status, out) == (2, b"")
+    assert err.startswith("premier-policy: the output cannot be written in ascii:")
+
+
+def test_a_policy_number_past_its_bound_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """A response target of 10**18 minutes is a document error, not an OverflowError."""
+    doc = {"policy": {"response_target_minutes": 10**18}, "events": []}
+    status, out, err = run(capsys, "replay", "-", stdin=json.dumps(doc))
+    assert (status, out) == (2, "")
+    assert err.startswith("premier-policy: policy.response_target_minutes: expected a whole")

@@ -4,14 +4,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import attrs
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from premier_policy import Calendar, Policy, PolicyChange, PolicyError, RuleId, WeeklySchedule
-from premier_policy.terms._policy import _span
+from premier_policy import (
+    Calendar,
+    Policy,
+    PolicyChange,
+    PolicyError,
+    RuleId,
+    ScenarioError,
+    WeeklySchedule,
+    replay,
+)
+from premier_policy.terms._policy import (
+    MAX_DAYS,
+    MAX_MINUTES,
+    MAX_RESPONSE_MINUTES,
+    MAX_YEARS,
+    _span,
+)
+from premier_policy.wire._policy import NUMBERS, structure_policy
 
 
 @pytest.mark.parametrize(
@@ -255,3 +275,78 @@ def test_a_change_is_a_whole_policy_without_changes_of_its_own() -> None:
     with pytest.raises(PolicyError) as info:
         PolicyChange(datetime(2027, 3, 1), Policy())
     assert (info.value.rule, info.value.field) == (RuleId.INPUT_AWARE_ONLY, "from")
+
+
+_BOUNDS = {
+    "response_target_minutes": MAX_RESPONSE_MINUTES,
+    "allowance_minutes": MAX_MINUTES,
+    "warning_minutes": MAX_MINUTES,
+    "validity_years": MAX_YEARS,
+    "expiry_notice_days": MAX_DAYS,
+    "auto_close_days": MAX_DAYS,
+    "reopen_days": MAX_DAYS,
+}
+_AT = "2026-11-27T{}:00+01:00"
+_BUSY = [
+    {"type": "purchase", "at": _AT.format("09:00"), "customer": "a", "id": "p1",
+     "product": "bundle-3"},
+    {"type": "open", "at": _AT.format("10:00"), "customer": "a", "id": "i1", "area": "setup"},
+    {"type": "staff_reply", "at": _AT.format("10:30"), "incident": "i1"},
+    {"type": "customer_reply", "at": _AT.format("10:40"), "incident": "i1"},
+    {"type": "log_time", "at": _AT.format("11:00"), "incident": "i1", "minutes": 200},
+    {"type": "resolve", "at": _AT.format("12:00"), "incident": "i1"},
+    {"type": "reopen", "at": _AT.format("13:00"), "incident": "i1"},
+    {"type": "close", "at": _AT.format("14:00"), "incident": "i1"},
+]  # fmt: skip
+
+
+def test_every_policy_number_has_a_bound() -> None:
+    """Each number builds at its bound and is refused past it, naming the field."""
+    assert set(_BOUNDS) == set(NUMBERS)
+    for name, bound in _BOUNDS.items():
+        extra: dict[str, Any] = {"allowance_minutes": bound} if name == "warning_minutes" else {}
+        assert getattr(Policy(**{name: bound, **extra}), name) == bound
+        for bad in (bound + 1, 10**18, 10**5000):
+            with pytest.raises(PolicyError) as info:
+                Policy(**{name: bad, **extra})
+            assert info.value.field == name
+            assert f"at most {bound}" in info.value.detail
+
+
+@settings(max_examples=25)
+@given(
+    st.sampled_from(sorted(_BOUNDS)),
+    st.data(),
+    st.sampled_from([None, "2027-06-01T00:00:00Z", "9999-12-30T00:00:00Z"]),
+)
+def test_numbers_within_their_bounds_never_overflow(
+    name: str, data: st.DataObject, until: str | None
+) -> None:
+    """Within its bound, a number gives an outcome, a refusal or a PolicyError: never an
+    OverflowError, from replay or from the arithmetic itself."""
+    bound = _BOUNDS[name]
+    value = data.draw(st.sampled_from([bound, bound - 1]) | st.integers(1, bound))
+    policy: dict[str, object] = {name: value}
+    if name == "warning_minutes":
+        policy["allowance_minutes"] = MAX_MINUTES
+    document: dict[str, object] = {"policy": policy, "events": _BUSY}
+    if until is not None:
+        document["until"] = until
+    named: list[str | None] = []
+    try:
+        replay(document)
+    except ScenarioError as error:  # a timer past the year 9999, named by its field
+        named.append(error.field)
+    start = pendulum.datetime(2026, 11, 27, 10, tz="UTC")
+    built = structure_policy(policy)
+    computations: tuple[Callable[[], object], ...] = (
+        lambda: built.response_due(start),
+        lambda: built.wall_add(start, days=built.auto_close_days, years=built.validity_years),
+    )
+    for compute in computations:
+        try:
+            compute()
+        except PolicyError as error:
+            named.append(error.field or error.rule)
+    assert None not in named
+    assert set(named) <= {"until", "at", RuleId.HOURS_ARITHMETIC}

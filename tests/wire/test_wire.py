@@ -35,7 +35,7 @@ from premier_policy.base._notifications import Notification
 from premier_policy.strategies import events
 from premier_policy.terms._money import Money
 from premier_policy.wire._converter import CONVERTER as _CONVERTER
-from premier_policy.wire._converter import _converter
+from premier_policy.wire._converter import MAX_DEPTH, _converter
 from premier_policy.wire._converter import explain as _explain
 from premier_policy.wire._converter import json_kind as _kind
 from premier_policy.wire._events import EVENT_TYPES
@@ -765,3 +765,97 @@ def test_each_change_overrides_the_ones_before() -> None:
     numbers = [(v.auto_close_days, v.response_target_minutes, v.reopen_days) for v in versions]
     assert numbers == [(7, 120, 30), (7, 240, 30), (7, 240, 3)]
     assert read_scenario({"policy_changes": [], "events": []}).policy == Policy()
+
+
+_OPEN = {
+    "type": "open",
+    "at": "2026-11-27T10:00:00+01:00",
+    "customer": "acme",
+    "id": "i1",
+    "area": "setup",
+}
+_POLICY: dict[str, Any] = {
+    "hours": {"mon": [["08:00", "19:00"]]},
+    "openings": {"2026-12-26": [["09:00", "12:00"]]},
+    "products": {"single": {"credits": 1, "price": "75.00"}},
+}
+
+
+def _deep(depth: int) -> object:
+    value: object = "x"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _put(document: dict[Any, Any], path: tuple[str, ...], key: object, value: object) -> None:
+    for part in path:
+        document = document[part]
+    document[key] = value
+
+
+# Every mapping a scenario holds: an event, the policy, and the mappings inside it.
+_MAPPINGS = [((), "event"), (("policy",), "policy")] + [
+    (("policy", name), f"policy.{name}") for name in ("hours", "openings", "products")
+]
+_MAPPINGS.append((("policy", "products", "single"), "policy.products"))
+
+
+@pytest.mark.parametrize(("path", "field"), _MAPPINGS, ids=[f for _, f in _MAPPINGS])
+def test_a_key_that_is_not_a_string_is_malformed_where_it_sits(
+    path: tuple[str, ...], field: str
+) -> None:
+    """{1: 2} in any mapping of a scenario is input.malformed naming the mapping."""
+    if path:
+        document: dict[str, Any] = {"policy": _copy(_POLICY), "events": []}
+        _put(document, path, 1, 2)
+        with pytest.raises(ScenarioError) as caught:
+            replay(document)
+        error: PolicyError = caught.value
+    else:
+        bad: dict[Any, object] = {**_OPEN, 1: 2}
+        with pytest.raises(PolicyError) as caught_event:
+            event_from_dict(bad)
+        error = caught_event.value
+    assert (error.rule, error.field) == (RuleId.INPUT_MALFORMED, field)
+    assert "the key 1" in error.detail
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of plain JSON data."""
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    return value
+
+
+@pytest.mark.parametrize(
+    ("where", "field"),
+    [("event", "type"), ("event", "customer"), ("event", "at")]
+    + [("policy", name) for name in ("timezone", "hours", "openings", "closures", "products")],
+)
+def test_values_nested_past_the_limit_are_malformed_naming_their_field(
+    where: str, field: str
+) -> None:
+    """A value nested 100k deep is refused as input.malformed at its field, no RecursionError."""
+    deep = _deep(100_000)
+    if where == "event":
+        outcome = replay({"events": [{**_OPEN, field: deep}]})
+        assert outcome["results"][0]["rule"] == RuleId.INPUT_MALFORMED
+        assert outcome["results"][0]["message"] == (
+            f"malformed event: {field}: nested more than {MAX_DEPTH} levels deep"
+        )
+    else:
+        with pytest.raises(ScenarioError) as caught:
+            replay({"policy": {field: deep}, "events": []})
+        assert (caught.value.rule, caught.value.field) == (
+            RuleId.INPUT_MALFORMED,
+            f"policy.{field}",
+        )
+
+
+def test_nesting_up_to_the_limit_reaches_the_fields_own_check() -> None:
+    """Just within the limit, the field's own validator judges (and echoes a short prefix)."""
+    with pytest.raises(ScenarioError) as caught:
+        replay({"policy": {"timezone": _deep(MAX_DEPTH - 1)}, "events": []})
+    assert caught.value.field == "policy.timezone"
+    assert "expected an IANA zone name, got [[[[...]]]]" in str(caught.value)

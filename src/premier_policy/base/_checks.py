@@ -21,35 +21,73 @@ from typing import Any, TypeAlias
 
 from attrs import Attribute
 
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 
-__all__ = ["Validator", "text", "whole"]
+__all__ = ["Validator", "text", "unwritable", "whole"]
 
 Validator: TypeAlias = Callable[[Any, "Attribute[Any]", Any], None]
 
 
+def unwritable(value: str) -> str | None:
+    """Why ``value`` cannot be written as UTF-8 (a lone surrogate), or ``None``.
+
+    Such a string cannot be written in a JSON document or a message, so it is refused
+    where it comes in (``input.malformed``), never found half-way through an output.
+
+    >>> unwritable("acme"), unwritable("caf\u00e9"), unwritable("a\ud800")
+    (None, None, 'a lone surrogate at position 1 is not text')
+    """
+    if value.isascii():
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return f"a lone surrogate at position {error.start} is not text"
+    return None
+
+
 def text(*, what: str = "string", rule: RuleId | None = None) -> Validator:
-    """A non-empty ``str``; the message calls it a non-empty ``what``."""
+    """A non-empty ``str`` that UTF-8 can write; the message calls it a non-empty ``what``."""
 
     def check(_: object, attribute: Attribute[Any], value: object) -> None:
         if not isinstance(value, str) or not value:
             raise PolicyError(
-                f"expected a non-empty {what}, got {value!r}", rule=rule, field=attribute.name
+                f"expected a non-empty {what}, got {shown(value)}", rule=rule, field=attribute.name
+            )
+        why = unwritable(value)
+        if why is not None:
+            raise PolicyError(
+                f"expected a {what}, got {shown(value)}: {why}",
+                rule=rule or RuleId.INPUT_MALFORMED,
+                field=attribute.name,
             )
 
     return check
 
 
-def whole(minimum: int, *, unit: str | None = None, rule: RuleId | None = None) -> Validator:
-    """An ``int`` of at least ``minimum`` (``bool`` is refused: ``True`` is not a count);
-    the message names the ``unit`` counted, when given."""
+def whole(
+    minimum: int,
+    *,
+    unit: str | None = None,
+    rule: RuleId | None = None,
+    maximum: int | None = None,
+) -> Validator:
+    """An ``int`` of at least ``minimum``, and at most ``maximum`` when given (``bool``
+    is refused: ``True`` is not a count); the message names the ``unit`` counted."""
     expected = "a whole number of" if unit is None else f"a whole number of {unit},"
 
     def check(_: object, attribute: Attribute[Any], value: object) -> None:
         if type(value) is not int or value < minimum:
             raise PolicyError(
-                f"expected {expected} at least {minimum}, got {value!r}",
+                f"expected {expected} at least {minimum}, got {shown(value)}",
+                rule=rule,
+                field=attribute.name,
+            )
+        if maximum is not None and value > maximum:
+            raise PolicyError(
+                f"expected {expected} at most {maximum}, got {shown(value)}",
                 rule=rule,
                 field=attribute.name,
             )

@@ -12,6 +12,8 @@ from typing import Any, Literal, TypeAlias
 import pendulum
 from attrs import Attribute, field, frozen
 
+from premier_policy.base._checks import unwritable
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._instants import utc
 from premier_policy.base._rules import RuleId
@@ -69,7 +71,8 @@ def _instant(value: datetime) -> pendulum.DateTime:
 
 def _identifier(_: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value:
-        raise _malformed(attribute, f"expected a non-empty string, got {value!r}")
+        raise _malformed(attribute, f"expected a non-empty string, got {shown(value)}")
+    _writable(attribute, value)
 
 
 def _acting(_: object, attribute: Attribute[Any], value: object) -> None:
@@ -80,16 +83,25 @@ def _acting(_: object, attribute: Attribute[Any], value: object) -> None:
 def _text(_: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, str):
         raise _malformed(attribute, f"expected a string, got {type(value).__name__}")
+    _writable(attribute, value)
+
+
+def _writable(attribute: Attribute[Any], value: str) -> None:
+    why = unwritable(value)
+    if why is not None:
+        raise _malformed(attribute, f"expected a string, got {shown(value)}: {why}")
 
 
 def _positive(_: object, attribute: Attribute[Any], value: object) -> None:
     if type(value) is not int or value < 1:
-        raise _malformed(attribute, f"expected a whole number of at least 1, got {value!r}")
+        raise _malformed(attribute, f"expected a whole number of at least 1, got {shown(value)}")
 
 
 def _reason(_: object, attribute: Attribute[Any], value: object) -> None:
     if value not in INVALID_REASONS:
-        raise _malformed(attribute, f"expected one of {', '.join(INVALID_REASONS)}, got {value!r}")
+        raise _malformed(
+            attribute, f"expected one of {', '.join(INVALID_REASONS)}, got {shown(value)}"
+        )
 
 
 @frozen(kw_only=True)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import pendulum
 
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 
@@ -29,7 +30,7 @@ def zone(name: str) -> pendulum.Timezone:
     """
     # Checked before the cache, which would hash a list or dict (a TypeError) first.
     if not isinstance(name, str) or not name:
-        raise PolicyError(f"expected an IANA zone name, got {name!r}", field="timezone")
+        raise PolicyError(f"expected an IANA zone name, got {shown(name)}", field="timezone")
     return _zone(name)
 
 
@@ -38,9 +39,9 @@ def _zone(name: str) -> pendulum.Timezone:
     try:
         found = pendulum.timezone(name)
     except (ValueError, OSError):
-        raise PolicyError(f"unknown IANA time zone {name!r}", field="timezone") from None
+        raise PolicyError(f"unknown IANA time zone {shown(name)}", field="timezone") from None
     if not isinstance(found, pendulum.Timezone):  # pragma: no cover - fixed offsets by name
-        raise PolicyError(f"expected an IANA zone name, got {name!r}", field="timezone")
+        raise PolicyError(f"expected an IANA zone name, got {shown(name)}", field="timezone")
     return found
 
 
@@ -126,7 +127,7 @@ def parse_instant(text: object, tz: pendulum.Timezone, *, field: str = "at") -> 
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise PolicyError(
-            f"not an ISO 8601 instant: {text!r}", rule=RuleId.INPUT_MALFORMED, field=field
+            f"not an ISO 8601 instant: {shown(text)}", rule=RuleId.INPUT_MALFORMED, field=field
         ) from None
     return instant(parsed, tz, field=field)
 

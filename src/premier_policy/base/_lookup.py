@@ -6,6 +6,7 @@ Apart from the registry because the refusal of an unknown ID is a
 
 from __future__ import annotations
 
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RULES, Rule, RuleId
 
@@ -27,4 +28,4 @@ def rule(rule_id: RuleId | str) -> Rule:
     try:
         return RULES[RuleId(rule_id)]
     except ValueError:
-        raise PolicyError(f"unknown rule ID {rule_id!r}", field="rule_id") from None
+        raise PolicyError(f"unknown rule ID {shown(rule_id)}", field="rule_id") from None

@@ -15,6 +15,7 @@ from attrs import Attribute, field, frozen
 
 from premier_policy.base._checks import text
 from premier_policy.base._copies import replaced
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._events import Purchase, RefundRequest
 from premier_policy.base._instants import utc
@@ -107,7 +108,7 @@ class Account:
         for lot in self.lots:
             if lot.id == lot_id:
                 return lot
-        raise PolicyError(f"{self.customer} has no lot {lot_id!r}", field="lot")
+        raise PolicyError(f"{self.customer} has no lot {shown(lot_id)}", field="lot")
 
     def _replace(self, new: Lot) -> Account:
         # The same IDs as before: nothing for the lots' validator to find.
@@ -116,7 +117,7 @@ class Account:
     def _mine(self, customer: str) -> None:
         if customer != self.customer:
             raise PolicyError(
-                f"an event for {customer!r} applied to the account of {self.customer!r}",
+                f"an event for {shown(customer)} applied to the account of {shown(self.customer)}",
                 field="customer",
             )
 

@@ -14,6 +14,7 @@ from attrs import field, frozen
 
 from premier_policy.base._checks import text, whole
 from premier_policy.base._copies import replaced
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._instants import utc
 from premier_policy.base._rules import RuleId
@@ -107,7 +108,7 @@ class Lot:
         if not isinstance(self.notices, tuple) or len(set(self.notices)) != len(self.notices):
             raise PolicyError("expected a tuple of distinct notice kinds", field="notices")
         if not set(self.notices) <= set(EXPIRY_NOTICES):
-            raise PolicyError(f"unknown notice kind in {self.notices!r}", field="notices")
+            raise PolicyError(f"unknown notice kind in {shown(self.notices)}", field="notices")
 
     @property
     def consumed(self) -> int:

@@ -18,6 +18,7 @@ from typing import Any
 import pendulum
 from attrs import Attribute, field, frozen
 
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._instants import utc, zone
 from premier_policy.base._rules import RuleId
@@ -39,7 +40,7 @@ _elapsed = datetime.__sub__
 def _closures(value: Iterable[date | str]) -> frozenset[date]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise PolicyError(
-            f"expected a collection of dates, got {value!r}",
+            f"expected a collection of dates, got {shown(value)}",
             rule=RuleId.HOURS_CLOSURES,
             field="closures",
         )

@@ -12,6 +12,7 @@ from itertools import pairwise
 
 from attrs import field, frozen
 
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 from premier_policy.hours._span import Span, as_span
@@ -38,7 +39,7 @@ def calendar_date(value: object, *, field: str) -> date:
         except ValueError:
             pass
     raise PolicyError(
-        f"expected a date 'YYYY-MM-DD', got {value!r}", rule=RuleId.HOURS_CLOSURES, field=field
+        f"expected a date 'YYYY-MM-DD', got {shown(value)}", rule=RuleId.HOURS_CLOSURES, field=field
     )
 
 
@@ -84,13 +85,15 @@ def openings(value: object, *, field: str = "openings") -> tuple[Opening, ...]:
     """
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise PolicyError(
-            f"expected a list of openings, got {value!r}", rule=RuleId.HOURS_CLOSURES, field=field
+            f"expected a list of openings, got {shown(value)}",
+            rule=RuleId.HOURS_CLOSURES,
+            field=field,
         )
     found: list[Opening] = []
     for item in value:
         if not isinstance(item, Opening):
             raise PolicyError(
-                f"expected an Opening, got {item!r}", rule=RuleId.HOURS_CLOSURES, field=field
+                f"expected an Opening, got {shown(item)}", rule=RuleId.HOURS_CLOSURES, field=field
             )
         found.append(item)
     found.sort()

@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from attrs import Attribute, field, frozen
 
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 
@@ -45,7 +46,7 @@ def _minute_of_day(value: str | time | int) -> int:
             hours, minutes = int(found[1]), int(found[2])
             if minutes < 60 and (hours < 24 or (hours, minutes) == (24, 0)):
                 return hours * 60 + minutes
-        detail = f"expected a wall-clock time 'HH:MM' from 00:00 to 24:00, got {value!r}"
+        detail = f"expected a wall-clock time 'HH:MM' from 00:00 to 24:00, got {shown(value)}"
     elif isinstance(value, time):
         if value.tzinfo is None and not (value.second or value.microsecond):
             return value.hour * 60 + value.minute
@@ -53,7 +54,7 @@ def _minute_of_day(value: str | time | int) -> int:
     elif type(value) is int and 0 <= value <= MINUTES_PER_DAY:
         return value
     else:
-        detail = f"expected 'HH:MM', a datetime.time or minutes of the day, got {value!r}"
+        detail = f"expected 'HH:MM', a datetime.time or minutes of the day, got {shown(value)}"
     raise PolicyError(detail, rule=RuleId.HOURS_SCHEDULE, field="span")
 
 
@@ -123,7 +124,7 @@ def spans(value: object, *, rule: RuleId, field: str) -> tuple[Span, ...]:
     premier_policy.PolicyError: hours.schedule: mon: spans overlap: 08:00-12:00 and 11:00-19:00
     """
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise PolicyError(f"expected a list of spans, got {value!r}", rule=rule, field=field)
+        raise PolicyError(f"expected a list of spans, got {shown(value)}", rule=rule, field=field)
     found = sorted(as_span(item, rule=rule, field=field) for item in value)
     for before, after in pairwise(found):
         if before.overlaps(after):
@@ -141,7 +142,7 @@ def as_span(item: object, *, rule: RuleId, field: str) -> Span:
         return item
     if not isinstance(item, list | tuple) or len(item) != 2:
         raise PolicyError(
-            f"expected a span or a (start, end) pair, got {item!r}", rule=rule, field=field
+            f"expected a span or a (start, end) pair, got {shown(item)}", rule=rule, field=field
         )
     try:
         return Span(*item)

@@ -8,6 +8,7 @@ from typing import Literal, TypeAlias
 
 from attrs import frozen
 
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 from premier_policy.hours._span import Span, spans
@@ -112,7 +113,7 @@ class WeeklySchedule:
         for key in hours:
             if key not in WEEKDAYS:
                 raise PolicyError(
-                    f"unknown day {key!r}; days are {', '.join(WEEKDAYS)}",
+                    f"unknown day {shown(key)}; days are {', '.join(WEEKDAYS)}",
                     rule=RuleId.HOURS_SCHEDULE,
                     field="hours",
                 )

@@ -18,6 +18,7 @@ from attrs import evolve, field, frozen
 
 from premier_policy.base._checks import whole
 from premier_policy.base._copies import replaced
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._notifications import NotificationKind
 from premier_policy.base._refusal import Refusal
@@ -88,13 +89,13 @@ class Allowance:
         ``time.allowance-exceeded`` refusal saying how many minutes remain."""
         if type(minutes) is not int or minutes < 1:
             raise PolicyError(
-                f"expected a whole number of at least 1, got {minutes!r}",
+                f"expected a whole number of at least 1, got {shown(minutes)}",
                 rule=RuleId.INPUT_MALFORMED,
                 field="minutes",
             )
         if type(warning_minutes) is not int or warning_minutes < 0:
             raise PolicyError(
-                f"expected a whole number of at least 0, got {warning_minutes!r}",
+                f"expected a whole number of at least 0, got {shown(warning_minutes)}",
                 rule=RuleId.TIME_ALLOWANCE_WARNING,
                 field="warning_minutes",
             )

@@ -26,6 +26,7 @@ from attrs import Attribute, field, frozen
 from attrs.validators import optional
 
 from premier_policy.base._checks import text, whole
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._events import AREAS, INVALID_REASONS, Area, InvalidReason
 from premier_policy.base._rules import RuleId
@@ -41,7 +42,7 @@ def _one_of(choices: tuple[str, ...], rule: RuleId | None = None) -> Any:
     def check(_: object, attribute: Attribute[Any], value: object) -> None:
         if value not in choices:
             raise PolicyError(
-                f"expected one of {', '.join(choices)}, got {value!r}",
+                f"expected one of {', '.join(choices)}, got {shown(value)}",
                 rule=rule,
                 field=attribute.name,
             )

@@ -23,6 +23,7 @@ import pendulum
 from attrs import frozen
 
 from premier_policy.base._copies import replaced
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._events import (
     AREAS,
@@ -115,7 +116,7 @@ def open_incident(policy: Policy, account: Account, event: Open) -> Step | Refus
     at = event.at
     if event.customer != account.customer:
         raise PolicyError(
-            f"event for {event.customer!r} given the account of {account.customer!r}",
+            f"event for {shown(event.customer)} given the account of {shown(account.customer)}",
             field="customer",
         )
     if event.area == "custom_development":
@@ -127,7 +128,7 @@ def open_incident(policy: Policy, account: Account, event: Open) -> Step | Refus
     if event.area not in AREAS:
         return Refusal(
             RuleId.SCOPE_OUTSIDE_AREAS,
-            f"{event.area!r} is outside the areas of support ({', '.join(AREAS)}); "
+            f"{shown(event.area)} is outside the areas of support ({', '.join(AREAS)}); "
             "no credit was taken",
         )
     policy = policy.in_force(at)
@@ -340,12 +341,12 @@ def apply(
         )
     if event.incident != incident.id:
         raise PolicyError(
-            f"event for incident {event.incident!r} applied to {incident.id!r}",
+            f"event for incident {shown(event.incident)} applied to {shown(incident.id)}",
             field="incident",
         )
     if account.customer != incident.customer:
         raise PolicyError(
-            f"incident of {incident.customer!r} given the account of {account.customer!r}",
+            f"incident of {shown(incident.customer)} given the account of {shown(account.customer)}",
             field="customer",
         )
     refused = owner_refusal(event, incident.customer)

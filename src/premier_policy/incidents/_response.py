@@ -14,6 +14,7 @@ import pendulum
 from attrs import Attribute, evolve, field, frozen
 
 from premier_policy.base._copies import replaced
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 
@@ -30,7 +31,7 @@ def stored_instant(_: object, attribute: Attribute[Any], value: object) -> None:
         type(value) is not pendulum.DateTime or value.tzinfo is not pendulum.UTC
     ):
         raise PolicyError(
-            f"expected a pendulum DateTime in UTC (policy.utc(t)), got {value!r}",
+            f"expected a pendulum DateTime in UTC (policy.utc(t)), got {shown(value)}",
             field=attribute.name,
         )
 
@@ -43,7 +44,7 @@ def _check_stored(at: object, field: str) -> None:
     """``at`` given to meet or drop is a stored instant (None would read as "not met")."""
     if not _stored(at):
         raise PolicyError(
-            f"expected a pendulum DateTime in UTC (policy.utc(t)), got {at!r}", field=field
+            f"expected a pendulum DateTime in UTC (policy.utc(t)), got {shown(at)}", field=field
         )
 
 

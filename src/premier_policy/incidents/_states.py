@@ -13,6 +13,7 @@ from typing import Literal, get_args
 
 from attrs import field, frozen
 
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 
@@ -83,7 +84,7 @@ def _check(table: TransitionTable) -> State:
     for row in table.rows:
         unknown = [s for s in (*row.sources, row.target) if s is not None and s not in STATES]
         if unknown:
-            raise PolicyError(f"{row.kind}: unknown state {unknown[0]!r}", field="transitions")
+            raise PolicyError(f"{row.kind}: unknown state {shown(unknown[0])}", field="transitions")
         if table.final in row.sources:
             raise PolicyError(
                 f"{row.kind}: {table.final} is final and cannot be left", field="transitions"

@@ -10,6 +10,7 @@ standard error and nothing on standard output. ``serve`` runs the HTTP service (
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -63,17 +64,27 @@ def _read_json(text: str, source: str) -> Any:
         return decode(text)
     except ValueError as error:  # JSONDecodeError included
         raise _UsageError(f"{source} is not JSON: {error}") from None
+    except RecursionError:
+        raise _UsageError(f"{source} is nested too deep to read") from None
 
 
 def _read(path: str, stdin: TextIO) -> Any:
-    if path == "-":
-        return _read_json(stdin.read(), "standard input")
+    """The JSON document at ``path`` (``-``: standard input), read by one rule: strict
+    UTF-8 from the bytes, a byte order mark refused by the JSON reader alike."""
+    source = "standard input" if path == "-" else path
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as error:
-        raise _UsageError(f"cannot read {path}: {error}") from None
-    return _read_json(text, path)
+        if path == "-":
+            binary = getattr(stdin, "buffer", None)
+            # A text stream without bytes beneath (a test's StringIO) is re-encoded
+            # strictly: a lone surrogate it holds is refused as undecodable bytes are.
+            data = binary.read() if binary is not None else stdin.read().encode("utf-8")
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        text = data.decode("utf-8")
+    except (OSError, UnicodeError) as error:
+        raise _UsageError(f"cannot read {source}: {error}") from None
+    return _read_json(text, source)
 
 
 def _demo_document() -> Any:
@@ -396,7 +407,12 @@ def main(
     err = sys.stderr if stderr is None else stderr
     try:
         args = _parser().parse_args(argv)
-        args.handler(args, out, sys.stdin if stdin is None else stdin)
+        # The whole outcome is made and encoded before a byte of it is written: a
+        # document is never left half-written on standard output.
+        made = io.StringIO()
+        args.handler(args, made, sys.stdin if stdin is None else stdin)
+        text = _encodable(made.getvalue(), out)
+        out.write(text)
     except (_UsageError, PolicyError) as error:
         print(f"{PROG}: {error}", file=err)
         return 2
@@ -408,6 +424,18 @@ def main(
         _silence(out)
         return 1
     return 0
+
+
+def _encodable(text: str, out: TextIO) -> str:
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError as error:
+        raise _UsageError(
+            f"the output cannot be written in {encoding}: {error.reason} "
+            f"({error.object[error.start : error.end]!a} at position {error.start})"
+        ) from None
+    return text
 
 
 def _silence(out: TextIO) -> None:

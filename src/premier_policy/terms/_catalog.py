@@ -14,6 +14,7 @@ from typing import Any
 from attrs import Attribute, field, frozen
 
 from premier_policy.base._checks import text, whole
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 from premier_policy.terms._money import Amount, Money
@@ -139,10 +140,10 @@ class Catalog:
             if not isinstance(product, Product):
                 raise bad(f"expected Product, got {type(product).__name__}")
             if product.name in seen:
-                raise bad(f"product {product.name!r} is listed twice")
+                raise bad(f"product {shown(product.name)} is listed twice")
             if product.price.currency != self.currency:
                 raise bad(
-                    f"product {product.name!r} costs {product.price}; "
+                    f"product {shown(product.name)} costs {product.price}; "
                     f"the catalog sells in {self.currency}"
                 )
             seen.add(product.name)
@@ -173,7 +174,7 @@ class Catalog:
             where = f"products.{name}"
             if not isinstance(entry, tuple | list) or len(entry) != 2:
                 raise PolicyError(
-                    f"expected (credits, price), got {entry!r}",
+                    f"expected (credits, price), got {shown(entry)}",
                     rule=RuleId.CREDITS_CATALOG,
                     field=where,
                 )
@@ -197,7 +198,7 @@ class Catalog:
                 return product
         known = ", ".join(product.name for product in self.products)
         raise PolicyError(
-            f"unknown product {name!r}; the catalog sells {known}",
+            f"unknown product {shown(name)}; the catalog sells {known}",
             rule=RuleId.INPUT_MALFORMED,
             field="product",
         )
@@ -217,7 +218,7 @@ class Catalog:
         """
         if type(credits) is not int or credits < 1:
             raise PolicyError(
-                f"a quote is for a whole number of credits of at least 1, got {credits!r}",
+                f"a quote is for a whole number of credits of at least 1, got {shown(credits)}",
                 rule=RuleId.CREDITS_CATALOG,
                 field="credits",
             )

@@ -15,6 +15,7 @@ from typing import Any, TypeAlias
 
 from attrs import Attribute, field, frozen
 
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 
@@ -65,7 +66,7 @@ def _amount(value: Amount) -> Decimal:
         )
     if isinstance(value, str):
         if not _PLAIN.fullmatch(value):
-            raise _error(f"expected a plain decimal like '75.00', got {value!r}", "amount")
+            raise _error(f"expected a plain decimal like '75.00', got {shown(value)}", "amount")
         return _exact(Decimal(value))
     if isinstance(value, int):
         return _exact(Decimal(value))
@@ -74,7 +75,9 @@ def _amount(value: Amount) -> Decimal:
 
 def _currency(_: object, __: Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
-        raise _error(f"expected a 3-letter uppercase code like 'USD', got {value!r}", "currency")
+        raise _error(
+            f"expected a 3-letter uppercase code like 'USD', got {shown(value)}", "currency"
+        )
 
 
 @frozen

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Final
 
 import pendulum
 from attrs import Attribute, evolve, field, frozen
@@ -21,7 +22,20 @@ from premier_policy.base._rules import RuleId
 from premier_policy.hours._calendar import Calendar
 from premier_policy.terms._catalog import Catalog
 
-__all__ = ["Policy", "PolicyChange"]
+__all__ = ["MAX_DAYS", "MAX_MINUTES", "MAX_RESPONSE_MINUTES", "MAX_YEARS", "Policy", "PolicyChange"]
+
+#: The bounds of the policy's numbers: no more than the calendar itself spans, the
+#: years 1 to 9999 (3,652,058 days). A larger number could only carry an instant past
+#: the year 9999, so it is refused when the policy is built; within the bounds, a sum
+#: that still passes the year 9999 is refused by the rule that computes it
+#: (``hours.arithmetic``, ``credits.validity``, ...).
+MAX_YEARS: Final = 9998
+MAX_DAYS: Final = 3_652_058
+MAX_MINUTES: Final = MAX_DAYS * 24 * 60
+#: The bound of ``response_target_minutes``: a year of minutes. Business time is
+#: counted a year at a time, so a target of millennia would be refused only after
+#: every year up to 9999 was counted; no response target is that long.
+MAX_RESPONSE_MINUTES: Final = 365 * 24 * 60
 
 
 def _span(days: int, years: int) -> str:
@@ -105,17 +119,28 @@ class Policy:
     Traceback (most recent call last):
     ...
     premier_policy.PolicyError: warning_minutes: must not exceed allowance_minutes (240), got 300
+
+    Each number has a bound: the span of the calendar (:data:`MAX_MINUTES`,
+    :data:`MAX_DAYS`, :data:`MAX_YEARS`), or a year for the response target
+    (:data:`MAX_RESPONSE_MINUTES`):
+
+    >>> Policy(response_target_minutes=10**18)
+    Traceback (most recent call last):
+    ...
+    premier_policy.PolicyError: response_target_minutes: expected a whole number of at most 525600, got 1000000000000000000
     """
 
     calendar: Calendar = field(factory=Calendar)
     catalog: Catalog = field(factory=Catalog)
-    response_target_minutes: int = field(default=120, validator=whole(1))
-    allowance_minutes: int = field(default=240, validator=whole(1))
-    warning_minutes: int = field(default=60, validator=whole(0))
-    validity_years: int = field(default=1, validator=whole(1))
-    expiry_notice_days: int = field(default=30, validator=whole(0))
-    auto_close_days: int = field(default=30, validator=whole(1))
-    reopen_days: int = field(default=30, validator=whole(1))
+    response_target_minutes: int = field(
+        default=120, validator=whole(1, maximum=MAX_RESPONSE_MINUTES)
+    )
+    allowance_minutes: int = field(default=240, validator=whole(1, maximum=MAX_MINUTES))
+    warning_minutes: int = field(default=60, validator=whole(0, maximum=MAX_MINUTES))
+    validity_years: int = field(default=1, validator=whole(1, maximum=MAX_YEARS))
+    expiry_notice_days: int = field(default=30, validator=whole(0, maximum=MAX_DAYS))
+    auto_close_days: int = field(default=30, validator=whole(1, maximum=MAX_DAYS))
+    reopen_days: int = field(default=30, validator=whole(1, maximum=MAX_DAYS))
     #: Dated changes (``policy.changes``), strictly increasing, in one time zone.
     changes: tuple[PolicyChange, ...] = field(default=(), converter=_changes)
     # The timeline of versions (None without changes) and this value's place in it.

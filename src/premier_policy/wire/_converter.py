@@ -12,9 +12,10 @@ class has a hand-written ``to_dict``. Three decisions shape it:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Final, Literal, get_origin
+from typing import Any, Final, Literal, get_origin
 
 import cattrs
 import cattrs.gen
@@ -25,6 +26,7 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
 )
 
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._events import CUSTOMER_SIDE
 from premier_policy.base._instants import parse_instant
@@ -61,7 +63,12 @@ _WRITABLE: Final = (
     datetime(9999, 12, 31, 10, tzinfo=UTC),
 )
 
-__all__ = ["CONVERTER", "ScenarioError", "explain", "joined", "json_kind"]
+__all__ = ["CONVERTER", "MAX_DEPTH", "ScenarioError", "explain", "joined", "json_kind", "plain"]
+
+#: How deep the values of one event or of the policy may nest (``policy.openings``
+#: needs 3): deeper is malformed, refused before anything reads it.
+MAX_DEPTH: Final = 16
+_FLAT: Final = (str, int, float, bool, type(None))
 
 
 def _instant(value: object, _: object) -> pendulum.DateTime:
@@ -130,6 +137,57 @@ def json_kind(value: object) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return "a number"
     return next((name for cls, name in names.items() if isinstance(value, cls)), "a value")
+
+
+def plain(document: Mapping[Any, object], *, holder: str | None = None) -> None:
+    """Refuse, as malformed, what JSON cannot say or a scenario never needs: a key that
+    is not a string, values nested deeper than :data:`MAX_DEPTH`. Errors name the field
+    that holds the problem (``holder`` for a key of ``document`` itself); nothing is
+    echoed but a bounded prefix.
+
+    >>> plain({"hours": {"mon": [["08:00", "19:00"]]}})
+    >>> plain({"hours": {1: 2}})
+    Traceback (most recent call last):
+    ...
+    premier_policy.PolicyError: input.malformed: hours: expected string keys, got the key 1
+    >>> plain({1: 2}, holder="policy")
+    Traceback (most recent call last):
+    ...
+    premier_policy.PolicyError: input.malformed: policy: expected string keys, got the key 1
+    """
+    for key, value in document.items():
+        if type(key) is not str:
+            raise PolicyError(
+                f"expected string keys, got the key {shown(key)}",
+                rule=RuleId.INPUT_MALFORMED,
+                field=holder,
+            )
+        if type(value) in _FLAT:
+            continue
+        # By hand, not by recursion: the value may be nested far deeper than the stack.
+        stack: list[tuple[object, int]] = [(value, 1)]
+        while stack:
+            item, depth = stack.pop()
+            if isinstance(item, Mapping):
+                for inner in item:
+                    if type(inner) is not str:
+                        raise PolicyError(
+                            f"expected string keys, got the key {shown(inner)}",
+                            rule=RuleId.INPUT_MALFORMED,
+                            field=key,
+                        )
+                children: Iterable[object] = item.values()
+            elif isinstance(item, list | tuple):
+                children = item
+            else:
+                continue
+            if depth >= MAX_DEPTH:
+                raise PolicyError(
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    rule=RuleId.INPUT_MALFORMED,
+                    field=key,
+                )
+            stack.extend((child, depth + 1) for child in children if type(child) not in _FLAT)
 
 
 def joined(*parts: str | None) -> str | None:

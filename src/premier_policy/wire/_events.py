@@ -9,6 +9,7 @@ from cattrs.errors import (
     ClassValidationError,
 )
 
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._events import (
     CUSTOMER_SIDE,
@@ -26,7 +27,7 @@ from premier_policy.base._events import (
     StaffReply,
 )
 from premier_policy.base._rules import RuleId
-from premier_policy.wire._converter import CONVERTER, explain, json_kind
+from premier_policy.wire._converter import CONVERTER, explain, json_kind, plain
 
 __all__ = ["EVENT_TYPES", "event_from_dict", "event_to_dict"]
 
@@ -65,10 +66,11 @@ def event_from_dict(raw: object) -> Event:
             rule=RuleId.INPUT_MALFORMED,
             field="event",
         )
+    plain(raw, holder="event")
     kind = raw.get("type")
     cls = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        detail = "missing" if "type" not in raw else f"unknown event type {kind!r}"
+        detail = "missing" if "type" not in raw else f"unknown event type {shown(kind)}"
         raise PolicyError(
             f"{detail}; expected one of {', '.join(EVENT_TYPES)}",
             rule=RuleId.INPUT_MALFORMED,

@@ -19,7 +19,7 @@ from premier_policy.hours._span import spans
 from premier_policy.hours._weekly import WeeklySchedule
 from premier_policy.terms._catalog import DEFAULT_PRODUCTS, Catalog
 from premier_policy.terms._policy import Policy
-from premier_policy.wire._converter import CONVERTER, explain, joined, json_kind
+from premier_policy.wire._converter import CONVERTER, explain, joined, json_kind, plain
 
 __all__ = ["NUMBERS", "policy_from_dict", "policy_to_dict", "structure_policy"]
 
@@ -142,7 +142,7 @@ def structure_policy(raw: object) -> Policy:
     """
     if raw is None:
         return Policy()
-    _mapping(raw, "policy", RuleId.INPUT_MALFORMED)
+    plain(_mapping(raw, "policy", RuleId.INPUT_MALFORMED))
     try:
         doc = CONVERTER.structure(raw, _Overrides)
     except ClassValidationError as error:

@@ -9,6 +9,7 @@ from typing import Any, Final
 import pendulum
 from attrs import evolve, frozen
 
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._instants import parse_instant
 from premier_policy.base._rules import RuleId
@@ -92,7 +93,7 @@ def read_scenario(document: object) -> Scenario:
             raise ScenarioError(
                 f"unknown field; a scenario has {', '.join(_SCENARIO_KEYS)}",
                 # An empty or non-string key still needs a visible name.
-                field=key if isinstance(key, str) and key else repr(key),
+                field=key if isinstance(key, str) and key else shown(key),
             )
     events = document.get("events")
     if not isinstance(events, list):

@@ -1,0 +1,64 @@
+"""How error messages echo refused values: a bounded prefix, whatever the value."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from premier_policy import Calendar, PolicyError, Span, WeeklySchedule
+from premier_policy.base._echo import ECHO_LIMIT, shown
+
+
+def _nested(depth: int, inner: object) -> object:
+    value = inner
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text() | st.binary(),
+    lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner) | st.tuples(inner, inner),
+    max_leaves=20,
+)
+
+
+@given(values, st.sampled_from([0, 3, 100_000]), st.sampled_from([1, 10**5000, "x" * 10**6]))
+def test_shown_is_bounded_and_never_raises(value: object, depth: int, big: object) -> None:
+    """Any value, nested any depth around a huge leaf, is echoed in a bounded message."""
+    for each in (value, _nested(depth, big), [value, big]):
+        assert len(shown(each)) <= 2 * ECHO_LIMIT
+
+
+def test_shown_keeps_short_values_as_their_repr() -> None:
+    """A short value reads as its repr: messages about ordinary mistakes do not change."""
+    assert [shown(v) for v in ("08:00", 7, None, ["a", 1])] == ["'08:00'", "7", "None", "['a', 1]"]
+
+
+def test_shown_survives_a_broken_repr() -> None:
+    """A caller's class whose repr fails is named, not re-raised."""
+
+    class Broken:
+        def __repr__(self) -> str:
+            raise RuntimeError("no")
+
+    assert "Broken" in shown(Broken())
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda v: Calendar(timezone=v),
+        lambda v: WeeklySchedule(mon=[v]),
+        lambda v: WeeklySchedule(mon=v),
+        lambda v: Span(v, "19:00"),
+    ],
+    ids=["timezone", "hours-span", "hours-day", "span-start"],
+)
+def test_constructors_refuse_deep_values_with_a_bounded_message(build: object) -> None:
+    """A value nested 100k deep is refused naming its field, with a short message."""
+    assert callable(build)
+    with pytest.raises(PolicyError) as caught:
+        build(_nested(100_000, "x" * 10**6))
+    assert len(str(caught.value)) < 300
