@@ -519,7 +519,7 @@ def test_a_document_nested_100k_deep_is_a_document_error(
     deep = '{"events": [], "description": ' + "[" * 100_000 + "]" * 100_000 + "}"
     status, out, err = run(capsys, "replay", "-", stdin=deep)
     assert (status, out) == (2, "")
-    assert err == "premier-policy: standard input is nested too deep to read\n"
+    assert err == "premier-policy: standard input is not JSON: nested too deeply to read\n"
 
 
 def test_an_unwritable_id_is_refused_at_the_boundary(capsys: pytest.CaptureFixture[str]) -> None:

@@ -62,10 +62,8 @@ class _Parser(argparse.ArgumentParser):
 def _read_json(text: str, source: str) -> Any:
     try:
         return decode(text)
-    except ValueError as error:  # JSONDecodeError included
+    except ValueError as error:  # JSONDecodeError and nesting too deep included
         raise _UsageError(f"{source} is not JSON: {error}") from None
-    except RecursionError:
-        raise _UsageError(f"{source} is nested too deep to read") from None
 
 
 def _read(path: str, stdin: TextIO) -> Any:
