@@ -31,7 +31,7 @@ Validator: TypeAlias = Callable[[Any, "Attribute[Any]", Any], None]
 
 
 def unwritable(value: str) -> str | None:
-    """Why ``value`` cannot be written as UTF-8 (a lone surrogate), or ``None``.
+    r"""Why ``value`` cannot be written as UTF-8 (a lone surrogate), or ``None``.
 
     Such a string cannot be written in a JSON document or a message, so it is refused
     where it comes in (``input.malformed``), never found half-way through an output.
