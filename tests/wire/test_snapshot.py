@@ -275,7 +275,7 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
     ),
     "tally-repeated": (lambda d: d["tally"].append(d["tally"][0]), "tally[2]"),
     "policy-invalid": (lambda d: d["policy"].update(reopen_days=0), "policy.reopen_days"),
-    "policy-unknown-field": (lambda d: d["policy"].update(colour=1), "policy.colour"),
+    "policy-unknown-field": (lambda d: d["policy"].update(colour=1), "policy" + ".colour"),
     "policy-not-an-object": (lambda d: d.update(policy=[]), "policy"),
     "policy-changes-not-a-list": (lambda d: d.update(policy_changes={}), "policy_changes"),
     "policy-change-not-an-object": (
