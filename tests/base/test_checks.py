@@ -86,3 +86,17 @@ def test_whole_names_its_rule_and_counts_from_its_minimum() -> None:
         RuleId.CREDITS_CATALOG,
     )
     assert refusal(whole(0, rule=RuleId.TIME_ALLOWANCE), False).rule is RuleId.TIME_ALLOWANCE
+
+
+def test_a_lone_surrogate_is_refused_where_text_comes_in() -> None:
+    """text(): a string UTF-8 cannot write (a lone surrogate) is input.malformed."""
+
+    @attrs.frozen
+    class Named:
+        name: str = attrs.field(validator=text())
+
+    assert Named("caf\u00e9").name == "café"
+    with pytest.raises(PolicyError) as caught:
+        Named("a\ud800")
+    assert (caught.value.rule, caught.value.field) == (RuleId.INPUT_MALFORMED, "name")
+    assert "lone surrogate at position 1" in caught.value.detail

@@ -92,3 +92,11 @@ def test_at_must_be_aware_datetime() -> None:
         Resolve(at="2026-01-01T00:00:00Z", incident="i1")  # type: ignore[arg-type]
     assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, "at")
     assert str(info.value) == "input.malformed: at: expected an aware datetime, got str"
+
+
+def test_an_event_string_with_a_lone_surrogate_is_malformed() -> None:
+    """An event's ID that UTF-8 cannot write is refused where it comes in, naming it."""
+    at = datetime(2026, 11, 27, 9, tzinfo=UTC)
+    with pytest.raises(PolicyError) as caught:
+        Purchase(at=at, customer="acme", id="p\udc80", product="single")
+    assert (caught.value.rule, caught.value.field) == (RuleId.INPUT_MALFORMED, "id")

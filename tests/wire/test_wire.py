@@ -859,3 +859,12 @@ def test_nesting_up_to_the_limit_reaches_the_fields_own_check() -> None:
         replay({"policy": {"timezone": _deep(MAX_DEPTH - 1)}, "events": []})
     assert caught.value.field == "policy.timezone"
     assert "expected an IANA zone name, got [[[[...]]]]" in str(caught.value)
+
+
+def test_values_json_never_holds_are_walked_past_not_into() -> None:
+    """plain() looks inside mappings and lists only: another value (a Decimal) is a leaf."""
+    from decimal import Decimal
+
+    from premier_policy.wire._converter import plain
+
+    plain({"a": [Decimal("1.5"), {"b": Decimal("2")}]})  # no error: nothing to refuse

@@ -63,8 +63,6 @@ _ECHO: Final = _Echo()
 
 def shown(value: object) -> str:
     """``value`` as an error message echoes it: a ``repr`` cut to a bounded size."""
-    try:
-        text = _ECHO.repr(value)
-    except Exception:  # a repr of the caller's own class may fail in any way
-        return f"a {type(value).__name__}"
+    # reprlib names an instance whose own repr fails instead of raising.
+    text = _ECHO.repr(value)
     return text if len(text) <= 2 * ECHO_LIMIT else f"{text[: 2 * ECHO_LIMIT - 3]}..."
