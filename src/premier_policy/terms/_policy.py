@@ -120,9 +120,9 @@ class Policy:
     ...
     premier_policy.PolicyError: warning_minutes: must not exceed allowance_minutes (240), got 300
 
-    Each number has a bound: the span of the calendar (:data:`MAX_MINUTES`,
-    :data:`MAX_DAYS`, :data:`MAX_YEARS`), or a year for the response target
-    (:data:`MAX_RESPONSE_MINUTES`):
+    Each number has a bound: the span of the calendar (``MAX_MINUTES``,
+    ``MAX_DAYS``, ``MAX_YEARS``), or a year for the response target
+    (``MAX_RESPONSE_MINUTES``):
 
     >>> Policy(response_target_minutes=10**18)
     Traceback (most recent call last):
