@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from premier_policy import Policy, replay
+from premier_policy import Calendar, Policy, PolicyChange, PublicHolidays, ScenarioError, replay
 from premier_policy.strategies import calendars, policies, scenarios, timelines
 from premier_policy.wire._policy import policy_to_dict, structure_policy
 
@@ -436,3 +436,68 @@ def test_an_old_incident_extended_after_a_change_keeps_its_allowance_and_warning
     assert (new["policy_version"], new["credits_used"], new["allowance_minutes"]) == (1, 1, 60)
     warned = [n["at"] for n in outcome["notifications"] if n["kind"] == "allowance_warning"]
     assert warned == ["2026-12-01T13:00:00+01:00"]
+
+
+def test_holidays_from_a_change_close_christmas_only_from_then() -> None:
+    """hours.holidays under policy.changes: French holidays from 1 December 2026 close
+    Christmas 2026 (two business hours from Thursday 24 December 18:30 end on Monday
+    28 December 09:30) but not Christmas 2025, when they were not in force."""
+    france = Policy(calendar=Calendar(holidays=PublicHolidays("FR")))
+    policy = Policy(
+        changes=[PolicyChange(pendulum.datetime(2026, 12, 1, tz="Europe/Paris"), france)]
+    )
+    due = [
+        policy.response_due(pendulum.datetime(year, 12, 24, 18, 30, tz="Europe/Paris"))
+        for year in (2025, 2026)
+    ]
+    assert [policy.show(t) for t in due] == ["2025-12-25 09:30 CET", "2026-12-28 09:30 CET"]
+
+
+@pytest.mark.parametrize(
+    ("entries", "rule", "field"),
+    [
+        (
+            [{"from": "2026-12-01T00:00:00+01:00", "policy": {"holidays": {"country": "XX"}}}],
+            "hours.holidays",
+            "policy_changes[0].policy.holidays.country",
+        ),
+        (
+            [
+                {
+                    "from": "2026-12-01T00:00:00+01:00",
+                    "policy": {"holidays": {"country": "DE", "subdivision": "Bavaria"}},
+                }
+            ],
+            "hours.holidays",
+            "policy_changes[0].policy.holidays.subdivision",
+        ),
+        (
+            [
+                {"from": "2026-12-02T00:00:00+01:00", "policy": {}},
+                {"from": "2026-12-01T23:59:59.999999+01:00", "policy": {}},
+            ],
+            "policy.changes",
+            "policy_changes[1].from",
+        ),
+        (
+            [{"from": "2026-12-01T00:00:00+01:00", "policy": {"timezone": "Europe/London"}}],
+            "policy.changes",
+            "policy_changes[0].policy.timezone",
+        ),
+    ],
+)
+def test_a_bad_change_is_a_document_error_naming_its_field(
+    entries: list[Any], rule: str, field: str
+) -> None:
+    """An unknown country or subdivision in a change, a change not after the one before
+    it (by a microsecond), a change of time zone: each a document error naming the rule
+    and the field, even with a single event to replay."""
+    doc = {
+        "policy_changes": entries,
+        "events": [
+            {"at": "2026-11-30T10:00:00+01:00", "type": "purchase", "customer": "c", "id": "p", "product": "single"}
+        ],
+    }  # fmt: skip
+    with pytest.raises(ScenarioError) as info:
+        replay(doc)
+    assert (info.value.rule, info.value.field) == (rule, field)
