@@ -20,17 +20,30 @@ from __future__ import annotations
 from premier_policy.strategies._accounts import accounts
 from premier_policy.strategies._events import events
 from premier_policy.strategies._instants import instants
-from premier_policy.strategies._options import DEFAULT_MAX, DEFAULT_MIN, ZONES, Bias, Validity
+from premier_policy.strategies._options import (
+    DEFAULT_MAX,
+    DEFAULT_MIN,
+    HOLIDAYS,
+    ZONES,
+    Bias,
+    Holidays,
+    Terms,
+    Validity,
+)
 from premier_policy.strategies._policies import calendars, policies
 from premier_policy.strategies._scenarios import scenarios
+from premier_policy.strategies._timelines import timelines
 
 __all__ = []
 
 __all__ = [
     "DEFAULT_MAX",
     "DEFAULT_MIN",
+    "HOLIDAYS",
     "ZONES",
     "Bias",
+    "Holidays",
+    "Terms",
     "Validity",
     "accounts",
     "calendars",
@@ -38,4 +51,5 @@ __all__ = [
     "instants",
     "policies",
     "scenarios",
+    "timelines",
 ]

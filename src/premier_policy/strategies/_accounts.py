@@ -38,7 +38,7 @@ def _accounts(draw: st.DrawFn, policy: Policy, lo: int, hi: int) -> Account:
         account, _ = account.advance(policy, at, inclusive=False)
         action = draw(st.sampled_from(("purchase", "consume", "restore")))
         if action == "purchase":
-            product = draw(st.sampled_from(_product_names(policy)))
+            product = draw(st.sampled_from(_product_names(policy.in_force(at))))
             count = draw(st.integers(1, 3))
             event = Purchase(
                 at=at, customer=customer, id=model.fresh(draw), product=product, count=count

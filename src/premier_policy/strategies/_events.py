@@ -167,10 +167,11 @@ def _step(draw: st.DrawFn, model: _Model) -> Event:
             choice = "refund_request"
     if choice == "purchase":
         customer, pid = model.customer(draw), model.fresh(draw)
-        product = draw(st.sampled_from(_product_names(model.policy)))
+        terms = model.policy.in_force(at)  # the version in force sells (policy.changes)
+        product = draw(st.sampled_from(_product_names(terms)))
         count = draw(st.integers(1, 3))
         model.purchases.append((customer, pid))
-        credits = count * model.policy.catalog.product(product).credits
+        credits = count * terms.catalog.product(product).credits
         model.credits[customer] = model.credits.get(customer, 0) + credits
         return Purchase(at=at, customer=customer, id=pid, product=product, count=count)
     if choice == "refund_request":
@@ -187,7 +188,7 @@ def _step(draw: st.DrawFn, model: _Model) -> Event:
         area = draw(st.sampled_from((*AREAS, "custom_development", "billing")))
         if area in AREAS and model.credits.get(customer, 0) > 0:
             model.credits[customer] -= 1
-            model.incidents[iid] = _Tracked(customer, model.policy.allowance_minutes)
+            model.incidents[iid] = _Tracked(customer, model.policy.in_force(at).allowance_minutes)
         return Open(at=at, customer=customer, id=iid, area=area)
     # Mostly incidents that can still change: nothing changes an invalid one.
     live = [iid for iid, tracked in model.incidents.items() if tracked.state != "invalid"]

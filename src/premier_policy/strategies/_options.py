@@ -14,12 +14,28 @@ from premier_policy.base._instants import zone
 from premier_policy.strategies._ticks import _ticks
 from premier_policy.terms._policy import Policy
 
-__all__ = ["DEFAULT_MAX", "DEFAULT_MIN", "ZONES", "Bias", "Validity"]
+__all__ = [
+    "DEFAULT_MAX",
+    "DEFAULT_MIN",
+    "HOLIDAYS",
+    "ZONES",
+    "Bias",
+    "Holidays",
+    "Terms",
+    "Validity",
+]
 
 #: What :func:`instants` favours: DST changes and business edges, or nothing.
 Bias = Literal["dst-and-edges", "uniform"]
 #: What :func:`scenarios` draws: valid documents, broken ones, or both.
 Validity = Literal["valid", "broken", "mixed"]
+#: Whether :func:`calendars` close on public holidays: never, always, or either.
+Holidays = Literal["none", "some", "mixed"]
+#: What the changes of :func:`timelines` override: commercial terms (products, prices,
+#: currency, validity, expiry notice), incident terms (response target, allowance,
+#: warning, auto-close and reopen windows), hours (week, closures, openings, holidays),
+#: or any of them.
+Terms = Literal["any", "commercial", "incident", "hours"]
 
 #: The default earliest instant: the strategies draw from this century, where zone rules
 #: are known and a year of validity never runs past the datetime range.
@@ -38,6 +54,16 @@ ZONES = (
     "Pacific/Chatham",
     "Asia/Kolkata",
     "Europe/London",
+)
+#: The public holidays :func:`calendars` draws: (country, subdivision or None), as the
+#: ``holidays`` package names them; observed dates and subdivisions included.
+HOLIDAYS: tuple[tuple[str, str | None], ...] = (
+    ("FR", None),
+    ("DE", "BY"),
+    ("DE", None),
+    ("GB", "SCT"),
+    ("US", "NY"),
+    ("JP", None),
 )
 
 

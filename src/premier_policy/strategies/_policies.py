@@ -9,11 +9,19 @@ from typing import Any
 from hypothesis import strategies as st
 
 from premier_policy.hours._calendar import Calendar
+from premier_policy.hours._holidays import PublicHolidays
 from premier_policy.hours._openings import Opening
 from premier_policy.hours._span import MINUTES_PER_DAY, clock
 from premier_policy.hours._weekly import WEEKDAYS, WeeklySchedule
 from premier_policy.strategies._events import _NAMES
-from premier_policy.strategies._options import ZONES, _strategy, _zone
+from premier_policy.strategies._options import (
+    HOLIDAYS,
+    ZONES,
+    Holidays,
+    _check,
+    _strategy,
+    _zone,
+)
 from premier_policy.terms._catalog import Catalog
 from premier_policy.terms._policy import Policy
 from premier_policy.wire._policy import NUMBERS as _NUMBERS
@@ -34,9 +42,24 @@ def _day_spans(draw: st.DrawFn) -> list[tuple[str, str]]:
     return [(clock(a), clock(b)) for a, b in zip(edges[::2], edges[1::2], strict=False) if a < b]
 
 
+def _holidays(option: Holidays) -> st.SearchStrategy[PublicHolidays | None] | None:
+    """What ``holidays=option`` draws; None (draw nothing) for ``"none"``."""
+    _check(
+        option in ("none", "some", "mixed"),
+        f"holidays={option!r}: use 'none', 'some' or 'mixed'",
+    )
+    if option == "none":
+        return None
+    some = st.sampled_from(HOLIDAYS).map(lambda pair: PublicHolidays(*pair))
+    return some if option == "some" else st.one_of(st.none(), some)
+
+
 @st.composite
 def _calendars(
-    draw: st.DrawFn, timezones: st.SearchStrategy[str], dates: st.SearchStrategy[date]
+    draw: st.DrawFn,
+    timezones: st.SearchStrategy[str],
+    dates: st.SearchStrategy[date],
+    holidays: st.SearchStrategy[PublicHolidays | None] | None = None,
 ) -> Calendar:
     timezone = draw(timezones)
     _zone(timezone)
@@ -50,33 +73,48 @@ def _calendars(
     for on, spans_of_day in draw(st.lists(st.tuples(dates, _day_spans()), max_size=3)):
         if all(other.on != on for other in extra):
             extra += [Opening(on, span) for span in spans_of_day]
-    return Calendar(timezone=timezone, week=week, closures=closures, openings=tuple(extra))
+    # Drawn last, and only when asked for: the other parts draw as they always did.
+    public = None if holidays is None else draw(holidays)
+    return Calendar(
+        timezone=timezone,
+        week=week,
+        closures=closures,
+        openings=tuple(extra),
+        holidays=public,
+    )
 
 
 def calendars(
     *,
     timezones: st.SearchStrategy[str] | None = None,
     dates: st.SearchStrategy[date] | None = None,
+    holidays: Holidays = "none",
 ) -> st.SearchStrategy[Calendar]:
-    """Business calendars: a zone, a weekly schedule, closed dates and extra openings.
+    """Business calendars: a zone, a weekly schedule, closed dates, extra openings and,
+    when asked for, public holidays.
 
     The schedule is the service's office hours, open around the clock, or any spans on
     any days (touching but never overlapping, edges favouring midnight, 08:00, 19:00 and
     the hours European clocks skip or repeat); a week always has some open time.
     ``timezones`` draws IANA zone names (default: :data:`ZONES`); ``dates`` draws the
     closed dates and the dates of extra openings (default: any date of 2000-2099).
+    ``holidays`` says whether the calendar closes on the public holidays of one of
+    :data:`HOLIDAYS` (``hours.holidays``): ``"none"`` (the default, as the service
+    sells it), ``"some"`` (always) or ``"mixed"`` (either).
 
     >>> from hypothesis import find
     >>> from hypothesis import strategies as st
     >>> cal = find(calendars(timezones=st.just("Asia/Tokyo")), lambda c: len(c.closures) == 2)
     >>> cal.timezone, len(cal.closures)
     ('Asia/Tokyo', 2)
+    >>> find(calendars(holidays="some"), lambda c: c.holidays.subdivision is not None).holidays
+    PublicHolidays(country='DE', subdivision='BY')
     """
     timezones = st.sampled_from(ZONES) if timezones is None else timezones
     dates = _DATES if dates is None else dates
     _strategy("timezones", timezones)
     _strategy("dates", dates)
-    return _calendars(timezones, dates)
+    return _calendars(timezones, dates, _holidays(holidays))
 
 
 @st.composite
@@ -140,9 +178,19 @@ def _overrides(policy: Policy) -> dict[str, Any]:
         "hours": calendar.week.to_mapping(),
         "closures": sorted(day.isoformat() for day in calendar.closures),
         "openings": openings,
+        # Null when none: a change's overrides must replace the holidays before it.
+        "holidays": None if calendar.holidays is None else _holidays_doc(calendar.holidays),
         **{name: getattr(policy, name) for name in _NUMBERS},  # the wire's one list
         "products": {
             p.name: {"credits": p.credits, "price": p.price.amount_text} for p in catalog.products
         },
         "currency": catalog.currency,
     }
+
+
+def _holidays_doc(holidays: PublicHolidays) -> dict[str, str]:
+    """``holidays`` as the calendar's ``holidays`` option writes it."""
+    doc = {"country": holidays.country}
+    if holidays.subdivision is not None:
+        doc["subdivision"] = holidays.subdivision
+    return doc

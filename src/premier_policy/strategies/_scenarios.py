@@ -61,6 +61,14 @@ def _iso(t: datetime, offset: int | None) -> str:
     return text.replace("+00:00", "Z")
 
 
+def _local(t: pendulum.DateTime, tz: pendulum.Timezone) -> pendulum.DateTime:
+    """``t`` in ``tz``, or in UTC where the zone's clock shows a year out of range."""
+    try:
+        return t.in_timezone(tz)
+    except (OverflowError, ValueError):
+        return t
+
+
 def _wire(draw: st.DrawFn, event: Event, tz: pendulum.Timezone) -> dict[str, Any]:
     """``event`` as the scenario format writes it, its instant in a drawn style."""
     out: dict[str, Any] = {"type": _TYPE_NAMES[type(event)], **attrs.asdict(event, recurse=False)}
@@ -71,11 +79,7 @@ def _wire(draw: st.DrawFn, event: Event, tz: pendulum.Timezone) -> dict[str, Any
         if style != "offset"
         else draw(st.sampled_from(_OFFSETS))
     )
-    try:
-        local = event.at.in_timezone(tz)
-    except (OverflowError, ValueError):  # the zone's clock shows a year out of range
-        local = event.at
-    out["at"] = _iso(local, offset)
+    out["at"] = _iso(_local(event.at, tz), offset)
     if out.get("customer", "") is None:
         del out["customer"]  # a customer-side event that names no one leaves it out
     if type(event) is Purchase and event.count == 1 and draw(st.booleans()):
@@ -107,6 +111,11 @@ class ScenarioPair:
     breakages: tuple[Breakage, ...]
 
 
+def _sold(policy: Policy, at: str) -> str:
+    """A product the policy version in force at ``at`` sells."""
+    return _product_names(policy.in_force(datetime.fromisoformat(at)))[0]
+
+
 def _template(
     draw: st.DrawFn, clean: list[dict[str, Any]], at: str, fresh: str, policy: Policy
 ) -> dict[str, Any]:
@@ -116,7 +125,7 @@ def _template(
     incident = draw(st.sampled_from([e["id"] for e in known if e["type"] == "open"] or [fresh]))
     kind = draw(st.sampled_from(sorted(_TYPES)))
     fields: dict[str, Any] = {
-        "purchase": {"customer": customer, "id": fresh, "product": _product_names(policy)[0], "count": 1},
+        "purchase": {"customer": customer, "id": fresh, "product": _sold(policy, at), "count": 1},
         "refund_request": {"customer": customer, "purchase": fresh},
         "open": {"customer": customer, "id": fresh, "area": "setup"},
         "log_time": {"incident": incident, "minutes": 1},
@@ -224,7 +233,7 @@ def _fault(
     if fault == "order" and purchases and first:
         # Earlier than every valid event, so than the last one applied.
         earliest = _iso(_at(first - 1, policy.tz), None)
-        product = _product_names(policy)[0]
+        product = _sold(policy, earliest)
         event = {
             "at": earliest,
             "type": "purchase",
@@ -253,6 +262,11 @@ def _pairs(
     head: dict[str, Any] = {}
     if policy != Policy() or draw(st.booleans()):
         head["policy"] = _overrides(policy)
+    if policy.changes:
+        head["policy_changes"] = [
+            {"from": _iso(_local(change.at, policy.tz), None), "policy": _overrides(change.policy)}
+            for change in policy.changes
+        ]
     last = _ticks(sequence[-1].at) if sequence else draw(st.integers(lo, hi))
     # A broken scenario always gives `until`, so that it describes the same instant as
     # its valid twin whatever instants the broken events carry.
@@ -344,7 +358,9 @@ def scenarios(
     ``valid="mixed"``: either. The document itself is always a scenario.
 
     ``policies`` draws the policy, written out as the ``policy`` overrides (default:
-    ``Policy()`` half the time, often with no overrides, else :func:`policies`).
+    ``Policy()`` half the time, often with no overrides, else :func:`policies`); the
+    changes of a policy from :func:`timelines` are written as ``policy_changes``, and
+    each purchase names a product of the version in force at its instant.
     ``min_size`` and ``max_size`` count the valid events; instants as :func:`events`.
 
     >>> from hypothesis import find
