@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from premier_policy import (
     ACCEPTED,
@@ -31,6 +33,7 @@ from premier_policy.engine import _time_order as time_order
 from premier_policy.engine import _world as world_module
 from premier_policy.engine._fold import Fold
 from premier_policy.engine._world import Applied
+from premier_policy.strategies import events
 
 PARIS = timezone(timedelta(hours=1))  # winter: all these instants are in CET
 
@@ -434,3 +437,31 @@ def test_a_timer_that_does_not_move_on_is_a_bug(monkeypatch: pytest.MonkeyPatch)
     )
     with pytest.raises(AssertionError, match="did not move on"):
         world.advance(at(23, 13))
+
+
+@settings(max_examples=40)
+@given(events(max_size=15), st.integers(1, 4))
+def test_at_next_event_at_something_fires(sequence: list[Event], wakes: int) -> None:
+    """input.timers: a host waking at next_event_at always gets a notification, again and
+    again: no reported timer fires nothing (a used-up lot's expiry notices included)."""
+    world = World(Policy())
+    for event in sequence:
+        world = world.apply(event).world
+    for _ in range(wakes):
+        due = world.next_event_at
+        if due is None:
+            break
+        world, sent = world.advance(due)
+        assert sent
+        assert {n.at for n in sent} == {due}
+
+
+def test_a_used_up_lot_names_no_timer() -> None:
+    """credits.expiry-notice: the lot's only credit taken, its notices are not timers."""
+    world = World(Policy())
+    world = world.apply(Purchase(at=at(23, 9), customer="acme", id="p1", product="single")).world
+    world = world.apply(Open(at=at(23, 10), customer="acme", id="i1", area="setup")).world
+    world = world.apply(StaffReply(at=at(23, 11), incident="i1")).world
+    world = world.apply(Resolve(at=at(23, 12), incident="i1")).world
+    world, _ = world.advance(at(23, 12).replace(month=12, day=24))  # auto-closed
+    assert world.next_event_at is None
