@@ -187,13 +187,23 @@ class Account:
         why = "; ".join(reasons) or f"{self.customer} has bought no credits"
         return f"no usable credit on {policy.show(t)}: {why}"
 
-    def restore(self, lot_id: str) -> Account:
+    def restore(self, lot_id: str, *, policy: Policy | None = None, at: object = None) -> Account:
         """Give one consumed credit back to lot ``lot_id``, keeping its expiry
-        (``credits.restore``): restored into an expired lot, the credit stays expired."""
+        (``credits.restore``): restored into an expired lot, the credit stays expired.
+
+        Given the ``policy`` and the instant ``at`` of the restore, the lot's expiry
+        notices due before ``at`` while it held nothing are first dealt with, silently,
+        as they were due (see :meth:`next_timer_at`): the credit comes back after them.
+        """
         try:
             lot = self.lot(lot_id)
         except PolicyError as error:
             raise PolicyError(error.detail, rule=RuleId.CREDITS_RESTORE, field="lot") from None
+        if policy is not None and not lot.remaining:
+            t = policy.utc(at)
+            passed = tuple(kind for due, kind in lot.pending(policy) if due < t)
+            if passed:
+                lot = lot.noticed((*lot.notices, *passed))
         return self._replace(lot.give_back())
 
     def refund(self, policy: Policy, event: RefundRequest) -> Refusal:
@@ -224,15 +234,19 @@ class Account:
         )
 
     def next_timer_at(self, policy: Policy) -> pendulum.DateTime | None:
-        """The earliest expiry notice not yet dealt with (UTC), or ``None``.
+        """The earliest expiry notice that will be sent (UTC), or ``None``: the first
+        pending notice of a lot that still holds unused credits.
 
-        A lot with nothing left still sets its timers: whether a notice is sent is
-        decided when it falls due (see :meth:`advance`), and a restore may give the lot
-        credits before then. Were it skipped, a caller that advances only when this
-        says so would leave the notice pending, and a later restore would send it late.
+        A lot with nothing left sends no notice (``credits.expiry-notice``), so its
+        timers are not named here: a host waking up then would wake for nothing. Its
+        pending notices are dealt with silently by the next :meth:`advance` past them,
+        and :meth:`restore` deals with them first when given the instant, so a credit
+        restored later never brings back a notice whose time has passed.
         """
         earliest: pendulum.DateTime | None = None
         for lot in self.lots:
+            if not lot.remaining:
+                continue
             # A lot's pending notices come in firing order: its first is its earliest.
             for at, _ in lot.pending(policy):
                 if earliest is None or at < earliest:
