@@ -494,6 +494,25 @@ def test_emptied_lot_restored_between_its_notices_sends_only_the_later() -> None
     assert sent == [(paris(2027, 1, 10, 10), "credits_expired")]
 
 
+def test_a_restore_at_an_empty_lots_notice_instant_sends_it_whatever_other_lots_do() -> None:
+    """credits.expiry-notice, input.timers: a used-up lot's notice due at the very instant
+    of the restore that refills it comes after the restore and is sent, even when another
+    lot's timer at that instant was fired first: advancing leaves an empty lot alone."""
+    account = buy(Account("acme"), "p0", paris(2026, 1, 15, 12))
+    account = buy(account, "p1", paris(2026, 1, 15, 12))
+    account, lot_id = take(account, paris(2026, 2, 1))
+    assert lot_id == "p0"
+    due = account.next_timer_at(POLICY)
+    assert due == paris(2026, 12, 16, 12)  # p1's, and p0's too, though p0 is empty
+    account, notes = account.advance(POLICY, due, inclusive=True)
+    assert len(notes) == 1
+    assert account.lot("p0").notices == ()
+    account = account.restore("p0", policy=POLICY, at=due)
+    assert account.next_timer_at(POLICY) == due
+    account, notes = account.advance(POLICY, due, inclusive=True)
+    assert kinds(notes) == [(due, "credits_expiring")]
+
+
 def test_notices_of_several_lots_interleave_in_time_order() -> None:
     """Notices of different lots come out sorted by instant."""
     account = buy(Account("acme"), "p1", paris(2026, 1, 15, 12))

@@ -192,8 +192,10 @@ class Account:
         (``credits.restore``): restored into an expired lot, the credit stays expired.
 
         Given the ``policy`` and the instant ``at`` of the restore, the lot's expiry
-        notices due before ``at`` while it held nothing are first dealt with, silently,
-        as they were due (see :meth:`next_timer_at`): the credit comes back after them.
+        notices due strictly before ``at`` while it held nothing are first dealt with,
+        silently, as they were due (see :meth:`advance`): the credit comes back after
+        them. One due at ``at`` itself comes after the restore (``input.timers``) and is
+        sent. Without them nothing is dealt with: an engine always passes both.
         """
         try:
             lot = self.lot(lot_id)
@@ -239,9 +241,8 @@ class Account:
 
         A lot with nothing left sends no notice (``credits.expiry-notice``), so its
         timers are not named here: a host waking up then would wake for nothing. Its
-        pending notices are dealt with silently by the next :meth:`advance` past them,
-        and :meth:`restore` deals with them first when given the instant, so a credit
-        restored later never brings back a notice whose time has passed.
+        pending notices stay pending until the :meth:`restore` that refills it deals
+        with those whose time has passed, so a restored credit never brings one back.
         """
         earliest: pendulum.DateTime | None = None
         for lot in self.lots:
@@ -258,13 +259,20 @@ class Account:
         self, policy: Policy, until: object, *, inclusive: bool
     ) -> tuple[Account, tuple[Notification, ...]]:
         """Fire, in time order, the expiry notices due before ``until`` (at or before it
-        if ``inclusive``), each once, and only for lots that still hold unused credits
-        then (``credits.expiry-notice``). A notice due while its lot has nothing left
-        is dealt with silently: a credit restored later does not bring it back."""
+        if ``inclusive``), each once, of the lots that hold unused credits
+        (``credits.expiry-notice``).
+
+        A lot with nothing left is left as it is: its notices are not sent, and are dealt
+        with silently by the :meth:`restore` that refills it, which is told its instant
+        (``input.timers``: those due strictly before the restore passed while the lot was
+        empty; one due at the restore's instant comes after it, and is sent). So whether a
+        notice is sent depends on its own lot only, never on another lot's timer falling
+        at the same instant."""
         end = policy.utc(until, field="until")
         due = sorted(
             (at, EXPIRY_NOTICES.index(kind), _order(lot), kind, lot)
             for lot in self.lots
+            if lot.remaining
             for at, kind in lot.pending(policy)
             if at < end or (inclusive and at == end)
         )
@@ -274,8 +282,7 @@ class Account:
         sent: list[Notification] = []
         for at, _, _, kind, lot in due:
             notices[lot.id] = (*notices[lot.id], kind)
-            if lot.remaining:
-                sent.extend(notify(kind, at, self.customer))
+            sent.extend(notify(kind, at, self.customer))
         lots = tuple(
             lot if notices[lot.id] is lot.notices else lot.noticed(notices[lot.id])
             for lot in self.lots
