@@ -29,8 +29,8 @@ from premier_policy.terms._policy import Policy
 __all__ = ["Account", "Consumed", "Purchased"]
 
 
-def _book(value: Iterable[Lot] | Book) -> Book:
-    """The lots given, checked and indexed."""
+def _book(value: Iterable[Lot]) -> Book:
+    """The lots given, checked and indexed (or the library's own index, as it is)."""
     if isinstance(value, Book):
         return value
     try:
@@ -91,7 +91,7 @@ class Consumed:
 class Account:
     """One customer's lots of credits.
 
-    The lots are indexed (:class:`~premier_policy.credits._book.Book`): taking,
+    The lots are indexed (persistent search trees, ``credits/_book.py``): taking,
     restoring, buying, the balance and the next timer cost O(log n) in their number.
 
     >>> policy = Policy()
