@@ -21,6 +21,7 @@ MODULES = [
     "bench_service",
     "bench_snapshot",
     "bench_batch",
+    "bench_lots",
 ]
 
 

@@ -426,19 +426,31 @@ def test_advance_inclusive_decides_the_boundary() -> None:
 
 
 def test_no_notice_for_a_lot_with_nothing_left() -> None:
-    """credits.expiry-notice: a used-up lot keeps its timers, and its notices pass
-    silently when due; a credit restored before expiry brings the expiry notice back,
-    but not the one already passed."""
+    """credits.expiry-notice: a used-up lot names no timer (none of its notices would be
+    sent), and its notices pass silently when time passes them; a credit restored
+    before expiry brings the expiry notice back, but not the one already passed."""
     account = buy(Account("acme"), "p1", paris(2026, 1, 15, 12))
     account, lot_id = take(account, paris(2026, 2, 1))
-    assert account.next_timer_at(POLICY) == paris(2026, 12, 16, 12)
+    assert account.next_timer_at(POLICY) is None
     account, notes = account.advance(POLICY, paris(2027, 1, 1), inclusive=False)
     assert notes == ()  # the expiring notice (2026-12-16) found nothing to expire
-    assert account.next_timer_at(POLICY) == paris(2027, 1, 15, 12)
-    account = account.restore(lot_id)
+    assert account.next_timer_at(POLICY) is None
+    account = account.restore(lot_id, policy=POLICY, at=paris(2027, 1, 1))
     assert account.next_timer_at(POLICY) == paris(2027, 1, 15, 12)
     account, notes = account.advance(POLICY, paris(2027, 2, 1), inclusive=False)
     assert kinds(notes) == [(paris(2027, 1, 15, 12), "credits_expired")]
+
+
+def test_a_restore_deals_first_with_the_notices_its_lot_passed_empty() -> None:
+    """credits.restore: told its instant, a restore into a used-up lot first deals,
+    silently, with the notices due before it, so the credit brings none of them back."""
+    account = buy(Account("acme"), "p1", paris(2026, 1, 15, 12))
+    account, lot_id = take(account, paris(2026, 2, 1))
+    late = account.restore(lot_id, policy=POLICY, at=paris(2027, 1, 1))
+    assert late.lot(lot_id).notices == ("credits_expiring",)
+    early = account.restore(lot_id, policy=POLICY, at=paris(2026, 3, 1))
+    assert early.lot(lot_id).notices == ()
+    assert early.next_timer_at(POLICY) == paris(2026, 12, 16, 12)
 
 
 def wake(account: Account, until: datetime) -> tuple[Account, list[tuple[pendulum.DateTime, str]]]:
@@ -463,7 +475,7 @@ def test_emptied_lot_restored_late_sends_no_past_notice() -> None:
     restore_at = paris(2027, 3, 1, 10)
     account, sent = wake(account, restore_at)
     assert sent == []
-    account = account.restore(lot_id)
+    account = account.restore(lot_id, policy=POLICY, at=restore_at)
     assert account.next_timer_at(POLICY) is None
     account, sent = wake(account, paris(2028, 1, 1))
     assert sent == []
@@ -477,8 +489,28 @@ def test_emptied_lot_restored_between_its_notices_sends_only_the_later() -> None
     account, lot_id = take(account, paris(2026, 1, 10, 11))
     account, sent = wake(account, paris(2027, 1, 1))
     assert sent == []
-    account, sent = wake(account.restore(lot_id), paris(2028, 1, 1))
+    restored = account.restore(lot_id, policy=POLICY, at=paris(2027, 1, 1))
+    account, sent = wake(restored, paris(2028, 1, 1))
     assert sent == [(paris(2027, 1, 10, 10), "credits_expired")]
+
+
+def test_a_restore_at_an_empty_lots_notice_instant_sends_it_whatever_other_lots_do() -> None:
+    """credits.expiry-notice, input.timers: a used-up lot's notice due at the very instant
+    of the restore that refills it comes after the restore and is sent, even when another
+    lot's timer at that instant was fired first: advancing leaves an empty lot alone."""
+    account = buy(Account("acme"), "p0", paris(2026, 1, 15, 12))
+    account = buy(account, "p1", paris(2026, 1, 15, 12))
+    account, lot_id = take(account, paris(2026, 2, 1))
+    assert lot_id == "p0"
+    due = account.next_timer_at(POLICY)
+    assert due == paris(2026, 12, 16, 12)  # p1's, and p0's too, though p0 is empty
+    account, notes = account.advance(POLICY, due, inclusive=True)
+    assert len(notes) == 1
+    assert account.lot("p0").notices == ()
+    account = account.restore("p0", policy=POLICY, at=due)
+    assert account.next_timer_at(POLICY) == due
+    account, notes = account.advance(POLICY, due, inclusive=True)
+    assert kinds(notes) == [(due, "credits_expiring")]
 
 
 def test_notices_of_several_lots_interleave_in_time_order() -> None:

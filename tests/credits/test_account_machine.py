@@ -201,9 +201,12 @@ class AccountMachine(RuleBasedStateMachine):
         STEPS["restore"] += 1
         lot_id = data.draw(st.sampled_from(self.taken))
         before = self.account
-        self.account = self.account.restore(lot_id)
+        self.account = self.account.restore(lot_id, policy=self.policy, at=self.now)
         self.taken.remove(lot_id)
-        self.lots[lot_id].consumed -= 1
+        lot = self.lots[lot_id]
+        if not lot.remaining:  # its notices passed while it was empty are dealt with
+            self.handled |= {(lot_id, k) for k, at in lot.notices.items() if at < self.now}
+        lot.consumed -= 1
         # Exactly that lot gained exactly one credit; nothing else moved.
         for old, new in zip(before.lots, self.account.lots, strict=True):
             if old.id == lot_id:
@@ -261,10 +264,10 @@ class AccountMachine(RuleBasedStateMachine):
         for lot_id, lot in self.lots.items():
             for kind, at in lot.notices.items():
                 due = at < until or (inclusive and at == until)
-                if due and (lot_id, kind) not in self.handled:
+                # An empty lot's notices are never sent; they are dealt with when passed.
+                if due and lot.remaining and (lot_id, kind) not in self.handled:
                     self.handled.add((lot_id, kind))
-                    if lot.remaining:
-                        expected.append((at, kind))
+                    expected.append((at, kind))
         notes: list[Notification] = []
         while (timer := self.account.next_timer_at(self.policy)) is not None and (
             timer < until or (inclusive and timer == until)
@@ -314,14 +317,14 @@ class AccountMachine(RuleBasedStateMachine):
 
     @invariant()
     def next_timer_is_the_first_pending_notice(self) -> None:
-        """The next timer is the earliest notice not yet dealt with, of any lot: one with
-        nothing left must still pass its notices when due, or a restore would revive
-        them late. Time never leaves one behind."""
+        """The next timer is the earliest notice that will be sent: not yet dealt with,
+        of a lot holding credits (an empty lot's would never be sent). Time never leaves
+        one behind."""
         pending = [
             at
             for lot_id, lot in self.lots.items()
             for kind, at in lot.notices.items()
-            if (lot_id, kind) not in self.handled
+            if (lot_id, kind) not in self.handled and lot.remaining
         ]
         due = self.account.next_timer_at(self.policy)
         assert due == min(pending, default=None)

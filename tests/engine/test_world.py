@@ -536,3 +536,31 @@ def test_a_refusal_tells_a_customer_nothing_of_another(
         assert told.world is world
         alone = _stub(probe).apply(probe).result
         assert told.result == alone, probe
+
+
+@settings(max_examples=40)
+@given(events(max_size=15), st.integers(1, 4))
+def test_at_next_event_at_something_fires(sequence: list[Event], wakes: int) -> None:
+    """input.timers: a host waking at next_event_at always gets a notification, again and
+    again: no reported timer fires nothing (a used-up lot's expiry notices included)."""
+    world = World(Policy())
+    for event in sequence:
+        world = world.apply(event).world
+    for _ in range(wakes):
+        due = world.next_event_at
+        if due is None:
+            break
+        world, sent = world.advance(due)
+        assert sent
+        assert {n.at for n in sent} == {due}
+
+
+def test_a_used_up_lot_names_no_timer() -> None:
+    """credits.expiry-notice: the lot's only credit taken, its notices are not timers."""
+    world = World(Policy())
+    world = world.apply(Purchase(at=at(23, 9), customer="acme", id="p1", product="single")).world
+    world = world.apply(Open(at=at(23, 10), customer="acme", id="i1", area="setup")).world
+    world = world.apply(StaffReply(at=at(23, 11), incident="i1")).world
+    world = world.apply(Resolve(at=at(23, 12), incident="i1")).world
+    world, _ = world.advance(at(23, 12).replace(month=12, day=24))  # auto-closed
+    assert world.next_event_at is None

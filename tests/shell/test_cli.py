@@ -190,6 +190,21 @@ def test_due_json_gives_due_at_and_spans_in_the_policy_zone(
     ]
 
 
+def test_due_in_the_year_1_writes_the_mean_time_offset_and_reads_it_back(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """hours.arithmetic, input.aware-only: before 1911 Paris kept mean time (+00:09:21,
+    the IANA offset); due writes it to the second, and a scenario reads that back."""
+    status, out, _ = run(capsys, "due", "0001-01-01T10:00:00Z")
+    assert (status, out) == (0, "0001-01-01T12:09:21+00:09:21\n")
+    event = {"at": out.strip(), "type": "purchase", "customer": "a", "id": "p", "product": "single"}
+    scenario = tmp_path / "year-1.json"
+    scenario.write_text(json.dumps({"events": [event]}))
+    status, out, _ = run(capsys, "replay", str(scenario))
+    assert status == 0
+    assert json.loads(out)["as_of"] == "0001-01-01T12:09:21+00:09:21"
+
+
 def test_due_minutes_alone_prints_the_instant(capsys: pytest.CaptureFixture[str]) -> None:
     """due --minutes N without --explain prints only the due instant."""
     status, out, _ = run(capsys, "due", "2026-11-27T18:30:00+01:00", "--minutes", "30")

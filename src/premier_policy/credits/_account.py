@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pendulum
-from attrs import Attribute, field, frozen
+from attrs import field, frozen
 
 from premier_policy.base._checks import text
 from premier_policy.base._copies import replaced
@@ -22,19 +22,33 @@ from premier_policy.base._instants import utc
 from premier_policy.base._notifications import Notification, notify
 from premier_policy.base._refusal import Refusal
 from premier_policy.base._rules import RuleId
-from premier_policy.credits._lots import EXPIRY_NOTICES, ExpiryNotice, Lot, valid_until
+from premier_policy.credits._book import Book
+from premier_policy.credits._lots import ExpiryNotice, Lot, valid_until
 from premier_policy.terms._policy import Policy
 
 __all__ = ["Account", "Consumed", "Purchased"]
 
 
-def _lots(value: Iterable[Lot]) -> tuple[Lot, ...]:
+def _book(value: Iterable[Lot]) -> Book:
+    """The lots given, checked and indexed (or the library's own index, as it is)."""
+    if isinstance(value, Book):
+        return value
     try:
-        return tuple(value)
+        lots = tuple(value)
     except TypeError:
         raise PolicyError(
             f"expected an iterable of lots, got {type(value).__name__}", field="lots"
         ) from None
+    ids: set[str] = set()
+    for lot in lots:
+        if not isinstance(lot, Lot):
+            raise PolicyError(f"expected Lot, got {type(lot).__name__}", field="lots")
+        if lot.id in ids:
+            raise PolicyError(
+                f"lot {lot.id} is listed twice", rule=RuleId.INPUT_DUPLICATE_ID, field="lots"
+            )
+        ids.add(lot.id)
+    return Book.of(lots)
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -73,9 +87,12 @@ class Consumed:
     lot_id: str
 
 
-@frozen
+@frozen(repr=False)
 class Account:
     """One customer's lots of credits.
+
+    The lots are indexed (persistent search trees, ``credits/_book.py``): taking,
+    restoring, buying, the balance and the next timer cost O(log n) in their number.
 
     >>> policy = Policy()
     >>> at = pendulum.datetime(2026, 11, 27, 10, tz="Europe/Paris")
@@ -89,30 +106,26 @@ class Account:
     """
 
     customer: str = field(validator=text())
-    lots: tuple[Lot, ...] = field(default=(), converter=_lots)
+    _book: Book = field(factory=Book, converter=_book, alias="lots")
 
-    @lots.validator
-    def _check_lots(self, _: Attribute[tuple[Lot, ...]], value: tuple[Lot, ...]) -> None:
-        ids: set[str] = set()
-        for lot in value:
-            if not isinstance(lot, Lot):
-                raise PolicyError(f"expected Lot, got {type(lot).__name__}", field="lots")
-            if lot.id in ids:
-                raise PolicyError(
-                    f"lot {lot.id} is listed twice", rule=RuleId.INPUT_DUPLICATE_ID, field="lots"
-                )
-            ids.add(lot.id)
+    @property
+    def lots(self) -> tuple[Lot, ...]:
+        """The lots, in purchase order."""
+        return self._book.lots
+
+    def __repr__(self) -> str:
+        return f"Account(customer={self.customer!r}, lots={self.lots!r})"
 
     def lot(self, lot_id: str) -> Lot:
         """The lot bought by purchase ``lot_id``."""
-        for lot in self.lots:
-            if lot.id == lot_id:
-                return lot
-        raise PolicyError(f"{self.customer} has no lot {shown(lot_id)}", field="lot")
+        lot = self._book.get(lot_id) if isinstance(lot_id, str) else None
+        if lot is None:
+            raise PolicyError(f"{self.customer} has no lot {shown(lot_id)}", field="lot")
+        return lot
 
-    def _replace(self, new: Lot) -> Account:
-        # The same IDs as before: nothing for the lots' validator to find.
-        return replaced(self, lots=tuple(new if lot.id == new.id else lot for lot in self.lots))
+    def _replace(self, new: Lot, policy: Policy | None) -> Account:
+        # The same IDs as before: nothing for the lots' checks to find.
+        return replaced(self, _book=self._book.put(new, policy))
 
     def _mine(self, customer: str) -> None:
         if customer != self.customer:
@@ -123,8 +136,7 @@ class Account:
 
     def balance(self, at: object) -> int:
         """Usable credits at ``at``: remaining credits of the lots valid then."""
-        t = utc(at)
-        return sum(lot.remaining for lot in self.lots if lot._covers(t))
+        return self._book.balance(utc(at))
 
     def purchase(self, policy: Policy, event: Purchase) -> Purchased | Refusal:
         """Record a purchase as one lot of ``credits x count`` credits (``credits.validity``).
@@ -139,15 +151,15 @@ class Account:
             raise PolicyError(f"expected Purchase, got {type(event).__name__}", field="event")
         self._mine(event.customer)
         at = event.at
-        policy = policy.in_force(at)
+        base, policy = policy, policy.in_force(at)
         product = policy.catalog.product(event.product)
-        for lot in self.lots:
-            if lot.id == event.id:
-                return Refusal(
-                    RuleId.INPUT_DUPLICATE_ID,
-                    f"purchase {event.id} was already recorded on "
-                    f"{policy.show(lot.purchased_at)}; it is not charged again",
-                )
+        known = self._book.get(event.id)
+        if known is not None:
+            return Refusal(
+                RuleId.INPUT_DUPLICATE_ID,
+                f"purchase {event.id} was already recorded on "
+                f"{policy.show(known.purchased_at)}; it is not charged again",
+            )
         lot = Lot(
             id=event.id,
             product=product.name,
@@ -160,7 +172,7 @@ class Account:
             policy_version=policy.version,
         )
         return Purchased(
-            account=replaced(self, lots=(*self.lots, lot)),  # its ID is new: checked above
+            account=self._replace(lot, base),  # its ID is new: checked above
             lot=lot,
             notifications=notify("credits_purchased", at, self.customer),
         )
@@ -169,10 +181,9 @@ class Account:
         """Take one credit at ``at`` from the usable lot that expires first
         (``credits.consume-order``); with none usable, refuse (``credits.none-available``)."""
         t = policy.utc(at)
-        usable = [lot for lot in self.lots if lot.remaining and lot._covers(t)]
-        if usable:
-            chosen = min(usable, key=_order)
-            return Consumed(self._replace(chosen.take()), chosen.id)
+        chosen = self._book.first_usable(t)
+        if chosen is not None:
+            return Consumed(self._replace(chosen.take(), policy), chosen.id)
         return Refusal(RuleId.CREDITS_NONE_AVAILABLE, self._none_usable(policy, t))
 
     def _none_usable(self, policy: Policy, t: pendulum.DateTime) -> str:
@@ -187,14 +198,26 @@ class Account:
         why = "; ".join(reasons) or f"{self.customer} has bought no credits"
         return f"no usable credit on {policy.show(t)}: {why}"
 
-    def restore(self, lot_id: str) -> Account:
+    def restore(self, lot_id: str, *, policy: Policy | None = None, at: object = None) -> Account:
         """Give one consumed credit back to lot ``lot_id``, keeping its expiry
-        (``credits.restore``): restored into an expired lot, the credit stays expired."""
+        (``credits.restore``): restored into an expired lot, the credit stays expired.
+
+        Given the ``policy`` and the instant ``at`` of the restore, the lot's expiry
+        notices due strictly before ``at`` while it held nothing are first dealt with,
+        silently, as they were due (see :meth:`advance`): the credit comes back after
+        them. One due at ``at`` itself comes after the restore (``input.timers``) and is
+        sent. Without them nothing is dealt with: an engine always passes both.
+        """
         try:
             lot = self.lot(lot_id)
         except PolicyError as error:
             raise PolicyError(error.detail, rule=RuleId.CREDITS_RESTORE, field="lot") from None
-        return self._replace(lot.give_back())
+        if policy is not None and not lot.remaining:
+            t = policy.utc(at)
+            passed = tuple(kind for due, kind in lot.pending(policy) if due < t)
+            if passed:
+                lot = lot.noticed((*lot.notices, *passed))
+        return self._replace(lot.give_back(), policy)
 
     def refund(self, policy: Policy, event: RefundRequest) -> Refusal:
         """Refuse a refund, always (``credits.no-refunds``), saying what the lot still offers."""
@@ -202,14 +225,13 @@ class Account:
             raise PolicyError(f"expected RefundRequest, got {type(event).__name__}", field="event")
         self._mine(event.customer)
         t = event.at
-        lots = [lot for lot in self.lots if lot.id == event.purchase]
-        if not lots:
+        lot = self._book.get(event.purchase)
+        if lot is None:
             return Refusal(
                 RuleId.CREDITS_NO_REFUNDS,
                 f"{self.customer} made no purchase {event.purchase}, "
                 "and purchased credits are never refunded",
             )
-        (lot,) = lots
         if t >= lot.expires_at:
             left = f"its credits expired on {policy.show(lot.expires_at)}"
         elif not lot.remaining:
@@ -224,46 +246,41 @@ class Account:
         )
 
     def next_timer_at(self, policy: Policy) -> pendulum.DateTime | None:
-        """The earliest expiry notice not yet dealt with (UTC), or ``None``.
+        """The earliest expiry notice that will be sent (UTC), or ``None``: the first
+        pending notice of a lot that still holds unused credits.
 
-        A lot with nothing left still sets its timers: whether a notice is sent is
-        decided when it falls due (see :meth:`advance`), and a restore may give the lot
-        credits before then. Were it skipped, a caller that advances only when this
-        says so would leave the notice pending, and a later restore would send it late.
+        A lot with nothing left sends no notice (``credits.expiry-notice``), so its
+        timers are not named here: a host waking up then would wake for nothing. Its
+        pending notices stay pending until the :meth:`restore` that refills it deals
+        with those whose time has passed, so a restored credit never brings one back.
         """
-        earliest: pendulum.DateTime | None = None
-        for lot in self.lots:
-            # A lot's pending notices come in firing order: its first is its earliest.
-            for at, _ in lot.pending(policy):
-                if earliest is None or at < earliest:
-                    earliest = at
-                break
-        return earliest
+        return self._book.next_timer(policy)
 
     def advance(
         self, policy: Policy, until: object, *, inclusive: bool
     ) -> tuple[Account, tuple[Notification, ...]]:
         """Fire, in time order, the expiry notices due before ``until`` (at or before it
-        if ``inclusive``), each once, and only for lots that still hold unused credits
-        then (``credits.expiry-notice``). A notice due while its lot has nothing left
-        is dealt with silently: a credit restored later does not bring it back."""
+        if ``inclusive``), each once, of the lots that hold unused credits
+        (``credits.expiry-notice``).
+
+        A lot with nothing left is left as it is: its notices are not sent, and are dealt
+        with silently by the :meth:`restore` that refills it, which is told its instant
+        (``input.timers``: those due strictly before the restore passed while the lot was
+        empty; one due at the restore's instant comes after it, and is sent). So whether a
+        notice is sent depends on its own lot only, never on another lot's timer falling
+        at the same instant."""
         end = policy.utc(until, field="until")
-        due = sorted(
-            (at, EXPIRY_NOTICES.index(kind), _order(lot), kind, lot)
-            for lot in self.lots
-            for at, kind in lot.pending(policy)
-            if at < end or (inclusive and at == end)
-        )
+        due = self._book.due(policy, end, inclusive=inclusive)
         if not due:
             return self, ()
-        notices: dict[str, tuple[ExpiryNotice, ...]] = {lot.id: lot.notices for lot in self.lots}
+        lots: dict[str, Lot] = {}
+        notices: dict[str, tuple[ExpiryNotice, ...]] = {}
         sent: list[Notification] = []
-        for at, _, _, kind, lot in due:
-            notices[lot.id] = (*notices[lot.id], kind)
-            if lot.remaining:
-                sent.extend(notify(kind, at, self.customer))
-        lots = tuple(
-            lot if notices[lot.id] is lot.notices else lot.noticed(notices[lot.id])
-            for lot in self.lots
-        )
-        return replaced(self, lots=lots), tuple(sent)
+        for at, kind, lot in due:
+            lots[lot.id] = lot
+            notices[lot.id] = (*notices.get(lot.id, lot.notices), kind)
+            sent.extend(notify(kind, at, self.customer))
+        book = self._book
+        for lot_id, lot in lots.items():
+            book = book.put(lot.noticed(notices[lot_id]), policy)
+        return replaced(self, _book=book), tuple(sent)

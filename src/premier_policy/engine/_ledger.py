@@ -141,16 +141,7 @@ def _timers(
         for old, new in zip(account.lots, after.lots, strict=True):
             left = old.remaining
             for kind in new.notices[len(old.notices) :]:
-                if not left:
-                    moves.append(
-                        (
-                            "notice_skipped",
-                            old.id,
-                            0,
-                            f"lot {old.id}: no {kind} notice, nothing left in it",
-                        )
-                    )
-                elif kind == "credits_expiring":
+                if kind == "credits_expiring":
                     text = f"lot {old.id}: {left} unused credit(s) expire {policy.show(old.expires_at)}; customer told (credits_expiring)"
                     moves.append(("expiring", old.id, 0, text))
                 else:
@@ -176,7 +167,31 @@ def _timers(
             balance -= change
         found += reversed(entries)
         account = after
-    return found, account
+    # Stable: at one instant, the notices sent come before those skipped.
+    return sorted((*found, *_skipped(policy, account, until)), key=lambda e: e.at), account
+
+
+def _skipped(policy: Policy, account: Account, until: pendulum.DateTime) -> list[LedgerEntry]:
+    """The notices of used-up lots due strictly before ``until``: never sent (nor named
+    as timers), listed as such. One due at ``until`` may yet be sent, if an event then
+    refills its lot (``input.timers``)."""
+    return [
+        LedgerEntry(
+            at=at,
+            index=None,
+            kind="notice_skipped",
+            rule=RuleId.CREDITS_EXPIRY_NOTICE,
+            lot=lot.id,
+            incident=None,
+            change=0,
+            balance=account.balance(at),
+            text=f"lot {lot.id}: no {kind} notice, nothing left in it",
+        )
+        for lot in account.lots
+        if not lot.remaining
+        for at, kind in lot.pending(policy)
+        if at < until
+    ]
 
 
 def _lot_of(event: Event) -> str | None:

@@ -270,7 +270,7 @@ def _invalidate(
 ) -> Step | Refusal:  # fmt: skip
     reason = _event_as(event, Invalidate).reason
     for lot_id in incident.lots:
-        account = account.restore(lot_id)
+        account = account.restore(lot_id, policy=policy, at=at)
     changed = replaced(
         incident,
         state=state,

@@ -10,6 +10,7 @@ from cattrs.errors import (
     ClassValidationError,
 )
 
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 from premier_policy.hours._calendar import Calendar
@@ -84,12 +85,32 @@ def _holidays(value: object) -> PublicHolidays | None:
     return PublicHolidays(doc["country"], doc.get("subdivision"))
 
 
+def _clocks(value: object, where: str, rule: RuleId) -> None:
+    """Refuse a span's end given other than as ``"HH:MM"`` text: the Python API takes
+    minutes of the day, but on the wire ``[[8, 19]]`` would read as 00:08-00:19."""
+    if not isinstance(value, list):
+        return  # not a list of spans: the reader of spans says so
+    for pair in value:
+        if isinstance(pair, list):
+            for end in pair:
+                if not isinstance(end, str):
+                    raise PolicyError(
+                        f"expected a wall-clock time 'HH:MM' as text, got {shown(end)}",
+                        rule=rule,
+                        field=where,
+                    )
+
+
 def _calendar(doc: _Overrides) -> Calendar:
+    if isinstance(doc.hours, Mapping):
+        for day, value in doc.hours.items():
+            _clocks(value, f"hours.{day}", RuleId.HOURS_SCHEDULE)
     week = WeeklySchedule.default() if doc.hours is None else WeeklySchedule.from_mapping(doc.hours)
     extra: list[Opening] = []
     if doc.openings is not None:
         for day, value in _mapping(doc.openings, "openings", RuleId.HOURS_CLOSURES).items():
             where = f"openings.{day}"
+            _clocks(value, where, RuleId.HOURS_CLOSURES)
             found = spans(value, rule=RuleId.HOURS_CLOSURES, field=where)
             try:
                 extra.extend(Opening(day, span) for span in found)
