@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pendulum
 import pytest
 from attrs import evolve
@@ -44,3 +45,18 @@ def test_an_unknown_field_is_an_error() -> None:
     """A name that is not a field of the class is refused, never set."""
     with pytest.raises(TypeError, match="colour"):
         replaced(incident(), colour="red")
+
+
+@attrs.frozen(slots=False)
+class _Loose:
+    """A frozen attrs class with a __dict__ rather than slots."""
+
+    size: int
+    colour: str = "red"
+
+
+def test_a_class_without_slots_is_copied_too() -> None:
+    """Fields held in a __dict__ (no slot descriptor) are set and kept like slots."""
+    copy = replaced(_Loose(2), size=3)
+    assert copy == _Loose(3)
+    assert copy.colour == "red"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import get_args
 
 import attrs
@@ -137,3 +138,31 @@ def test_notification_ids_follow_the_documented_recipe() -> None:
     text = '["2026-11-27T09:00:00+00:00","incident_opened","staff","acmé","i1",2]'
     assert n.id == hashlib.sha256(text.encode()).hexdigest()[:32]
     assert notification_id(AT, "incident_opened", "staff", "acmé", "i1", 2) == n.id
+
+
+@given(
+    customer=st.text(max_size=8),
+    incident=st.none() | st.text(max_size=8),
+    seq=st.integers(0, 99) | st.booleans(),
+)
+def test_notification_ids_are_json_dumps_of_the_array(
+    customer: str, incident: str | None, seq: int
+) -> None:
+    """Quotes, backslashes, control characters, lone surrogates and a bool seq hash as
+    json.dumps writes them (compact, no ASCII escapes), the same instant twice or not."""
+    utc = AT.in_timezone("UTC")
+    for at in (utc, utc, AT, utc.add(seconds=1)):
+        text = json.dumps(
+            [
+                at.in_timezone("UTC").isoformat(),
+                "incident_opened",
+                "staff",
+                customer,
+                incident,
+                seq,
+            ],
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        assert notification_id(at, "incident_opened", "staff", customer, incident, seq) == digest

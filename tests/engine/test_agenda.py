@@ -185,3 +185,17 @@ def test_an_agenda_built_in_one_pass_keeps_equal_hashes_apart() -> None:
     assert built.first == (T0, 1, Clash("b"))
     draft: DraftAgenda[str, int] = DraftAgenda()
     assert draft.set("k", 1, due=None, order=0).ordered() == [("k", 1, 0)]
+
+
+def test_a_draft_heap_stays_near_its_live_timers() -> None:
+    """Thousands of moves of a few timers leave a heap of about twice the live ones, and
+    the earliest is still the earliest live timer."""
+    t = pendulum.datetime(2027, 1, 5, 9)
+    draft: DraftAgenda[str, int] = DraftAgenda()
+    for n in range(5_000):
+        key = f"k{n % 7}"
+        draft.set(key, n, due=None if n % 11 == 0 else t.add(minutes=n % 97), order=n % 7)
+    live = {key: due for key, due in draft._dues.items() if due is not None}
+    assert len(draft._heap) <= 2 * len(live) + 64
+    earliest = min(live.items(), key=lambda each: (each[1], draft._orders[each[0]]))
+    assert draft.first == (earliest[1], draft._orders[earliest[0]], earliest[0])

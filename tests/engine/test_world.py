@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import UTC, datetime, timedelta, timezone
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import given, settings
@@ -29,6 +31,7 @@ from premier_policy import (
     StaffReply,
     World,
     replay,
+    trace,
 )
 from premier_policy.base._events import CUSTOMER_SIDE
 from premier_policy.engine import _time_order as time_order
@@ -564,3 +567,73 @@ def test_a_used_up_lot_names_no_timer() -> None:
     world = world.apply(Resolve(at=at(23, 12), incident="i1")).world
     world, _ = world.advance(at(23, 12).replace(month=12, day=24))  # auto-closed
     assert world.next_event_at is None
+
+
+# --- pickling and evolve (#19) -----------------------------------------------------------
+
+
+def _lived(count: int) -> World:
+    """A world after ``count`` accepted events, each adding its own notification batch."""
+    world = World(Policy())
+    world = world.apply(Purchase(at=at(23, 9), customer="acme", id="p0", product="bundle-3")).world
+    for n in range(1, count):
+        world = world.apply(
+            Purchase(at=at(23, 9) + timedelta(seconds=n), customer="acme", id=f"p{n}",
+                     product="single")
+        ).world  # fmt: skip
+    return world
+
+
+def test_a_world_pickles_past_the_old_recursion_limit() -> None:
+    """A world of 600 log batches (the old limit was about 250) round-trips through pickle, equal and alive."""
+    world = _lived(600)
+    again = pickle.loads(pickle.dumps(world))
+    assert again == world
+    assert again.notifications == world.notifications
+    assert again.snapshot() == world.snapshot()
+    later = Purchase(at=at(24, 9), customer="acme", id="q1", product="single")
+    assert again.apply(later).world == world.apply(later).world
+
+
+def test_a_world_with_a_log_of_100k_batches_pickles() -> None:
+    """The notification log of 100,000 events (one batch each) pickles without recursing."""
+    world = _lived(1)
+    (first,) = world.notifications
+    log = None
+    for _ in range(100_000):
+        log = world_module._Log((first,), log)
+    object.__setattr__(world, "_log", log)
+    again = pickle.loads(pickle.dumps(world))
+    assert len(again.notifications) == 100_000
+    assert again.notifications[-1] == first
+
+
+def test_public_values_pickle() -> None:
+    """Steps, refusals, notifications, accounts, incidents and traces round-trip."""
+    world = World(Policy())
+    bought = world.apply(Purchase(at=at(23, 9), customer="acme", id="p1", product="bundle-3"))
+    opened = bought.world.apply(Open(at=at(23, 10), customer="acme", id="i1", area="setup"))
+    refused = opened.world.apply(StaffReply(at=at(23, 8), incident="i1"))
+    traced = _traced()
+    for value in (bought, opened, refused, refused.result, opened.notifications[0],
+                  opened.world.accounts["acme"], opened.world.incidents["i1"],
+                  opened.world.policy, traced):  # fmt: skip
+        assert pickle.loads(pickle.dumps(value)) == value
+
+
+def _traced() -> object:
+    """A trace of one purchase."""
+    return trace(
+        {"events": [{"at": "2026-11-23T09:00:00+01:00", "type": "purchase",
+                     "customer": "acme", "id": "p1", "product": "single"}]}
+    )  # fmt: skip
+
+
+def test_evolving_a_worlds_policy_is_refused() -> None:
+    """attrs.evolve(world, policy=...) names the policy instead of emptying the world."""
+    world = _lived(2)
+    with pytest.raises(PolicyError, match="policy cannot be replaced") as caught:
+        attrs.evolve(world, policy=Policy(response_target_minutes=60))
+    assert caught.value.field == "policy"
+    with pytest.raises(PolicyError, match="policy cannot be replaced"):
+        attrs.evolve(World(Policy()))

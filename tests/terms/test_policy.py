@@ -110,6 +110,28 @@ def test_wall_add_gap_moves_forward_and_fold_is_the_later_reading() -> None:
     )
 
 
+@settings(max_examples=300)
+@given(
+    zone_name=st.sampled_from(
+        ["Europe/Paris", "America/New_York", "Australia/Lord_Howe", "America/Santiago", "UTC"]
+    ),
+    start=st.datetimes(datetime(1970, 1, 1), datetime(2040, 1, 1)),
+    years=st.integers(0, 3),
+    days=st.integers(-400, 400) | st.sampled_from([0, 1, -1, 7, 30, -30, 365]),
+)
+def test_wall_add_is_pendulums_wall_clock_arithmetic(
+    zone_name: str, start: datetime, years: int, days: int
+) -> None:
+    """The standard-library arithmetic gives pendulum's in_timezone(tz).add(years, days),
+    gaps, folds and 29 February included."""
+    policy = Policy(calendar=Calendar(timezone=zone_name))
+    t = pendulum.instance(start.replace(tzinfo=UTC))
+    expected = t.in_timezone(zone_name).add(years=years, days=days).in_timezone("UTC")
+    got = policy.wall_add(t, years=years, days=days)
+    assert got == expected
+    assert got.tzinfo is pendulum.UTC
+
+
 def test_wall_add_beyond_the_calendar_names_the_field() -> None:
     """Past the year 9999 or before the year 1: a PolicyError naming the field and
     saying how far and from when; naive instants are refused (input.aware-only)."""

@@ -10,6 +10,7 @@ callers and tests still build values through the checked constructor.
 from __future__ import annotations
 
 import functools
+import types
 from typing import Any, TypeVar
 
 import attrs
@@ -25,22 +26,26 @@ def _copier(cls: Any) -> Any:
     """A function copying a ``cls`` value with keyword changes, written out per class
     (one line per field, as attrs writes ``__init__``): this runs on every event."""
     names = [each.name for each in attrs.fields(cls)]
+    scope: dict[str, Any] = {"KEEP_": _KEEP, "new_object_": object.__new__, "cls_": cls}
+    setters = []
+    for n, name in enumerate(names):
+        # A slot's own descriptor sets it in one C call; object.__setattr__ looks it up.
+        slot = next((kind.__dict__[name] for kind in cls.__mro__ if name in kind.__dict__), None)
+        if isinstance(slot, types.MemberDescriptorType):
+            scope[f"set{n}_"] = slot.__set__
+            setters.append(f"    set{n}_(new_, value_.{name} if {name} is KEEP_ else {name})")
+        else:
+            scope["set_"] = object.__setattr__
+            setters.append(
+                f"    set_(new_, {name!r}, value_.{name} if {name} is KEEP_ else {name})"
+            )
     # Locals end in "_", which no attrs field of this library does.
     lines = [
         f"def copy(value_, *, {', '.join(f'{name}=KEEP_' for name in names)}):",
         "    new_ = new_object_(cls_)",
-        *(
-            f"    set_(new_, {name!r}, value_.{name} if {name} is KEEP_ else {name})"
-            for name in names
-        ),
+        *setters,
         "    return new_",
     ]
-    scope: dict[str, Any] = {
-        "KEEP_": _KEEP,
-        "new_object_": object.__new__,
-        "set_": object.__setattr__,
-        "cls_": cls,
-    }
     # The code is written above from the class's attrs field names, nothing else.
     exec("\n".join(lines), scope)
     return scope["copy"]

@@ -167,7 +167,7 @@ class DraftAgenda(Entries[K, V], Generic[K, V]):
     ('i2', 'i1', ['i1', 'i2'])
     """
 
-    __slots__ = ("_dues", "_heap", "_orders", "_values")
+    __slots__ = ("_dues", "_heap", "_live", "_orders", "_values")
 
     def __init__(self) -> None:
         self._values: dict[K, V] = {}
@@ -176,16 +176,32 @@ class DraftAgenda(Entries[K, V], Generic[K, V]):
         self._dues: dict[K, pendulum.DateTime | None] = {}
         self._orders: dict[K, int] = {}
         self._heap: list[tuple[pendulum.DateTime, int, K]] = []
+        self._live = 0  # entries with a timer: the heap's live entries, at most
 
     def set(self, key: K, value: V, *, due: pendulum.DateTime | None, order: int) -> Self:
         order = self._orders.setdefault(key, order)
         self._values[key] = value
         dues = self._dues
-        if key not in dues or dues[key] != due:
+        before = dues.get(key)
+        if key not in dues or before != due:
             dues[key] = due
+            self._live += (due is not None) - (before is not None)
             if due is not None:
-                heapq.heappush(self._heap, (due, order, key))
+                heap = self._heap
+                heapq.heappush(heap, (due, order, key))
+                if len(heap) > 2 * self._live + 64:
+                    self._compact()
         return self
+
+    def _compact(self) -> None:
+        # Stale entries leave the heap only when they reach its top: without this, it
+        # would keep one (instant, order, key) per change ever made, long-lived objects
+        # the garbage collector traces on every full pass. Rebuilt from the live timers
+        # when most of it is stale, so the cost is O(1) per change, amortised.
+        orders = self._orders
+        heap = [(due, orders[key], key) for key, due in self._dues.items() if due is not None]
+        heapq.heapify(heap)
+        self._heap = heap
 
     @property
     def first(self) -> tuple[pendulum.DateTime, int, K] | None:

@@ -37,7 +37,7 @@ from premier_policy.base._rules import RuleId
 from premier_policy.credits._account import Account, Purchased
 from premier_policy.engine._agenda import Entries
 from premier_policy.incidents._incident import Incident
-from premier_policy.incidents._lifecycle import Step, advance, apply, open_incident
+from premier_policy.incidents._lifecycle import Step, advance, apply_due, open_incident
 from premier_policy.terms._policy import Policy
 
 __all__ = [
@@ -260,8 +260,10 @@ def judge(
         if isinstance(event, Open):
             return open_incident(policy, account, event)
         return account.refund(policy, event)
+    # precheck found the incident and its customer may act; step fired the timers due
+    # before the event, so the incident's own checks and timers need no second look.
     incident = incidents[event.incident]
-    return apply(policy, incident, accounts[incident.customer], event)
+    return apply_due(policy, incident, accounts[incident.customer], event)
 
 
 def next_due(

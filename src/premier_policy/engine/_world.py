@@ -106,6 +106,14 @@ class _Log:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __reduce__(self) -> tuple[Any, tuple[tuple[Notification, ...]]]:
+        # Pickled flat, as one batch: a chain of batches would recurse once per batch.
+        return _flat_log, (tuple(self),)
+
+
+def _flat_log(batch: tuple[Notification, ...]) -> _Log:
+    return _Log(batch, None)
+
 
 def _logged(log: _Log | None, batch: tuple[Notification, ...]) -> _Log | None:
     return _Log(batch, log) if batch else log
@@ -134,6 +142,18 @@ def _numbered(
 def _policy(_: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, Policy):
         raise PolicyError(f"expected a Policy, got {type(value).__name__}", field=attribute.name)
+
+
+def _not_evolved(_: object, __: Attribute[Any], value: object) -> None:
+    # attrs.evolve passes every constructor argument of the old world, this one included:
+    # a new world is built without it.
+    if value is not None:
+        raise PolicyError(
+            "a world's policy cannot be replaced: attrs.evolve would build an empty world, "
+            "dropping every account and incident; give the policy its changes "
+            "(Policy(changes=...)) and replay the events, or restore a snapshot",
+            field="policy",
+        )
 
 
 @frozen
@@ -167,6 +187,13 @@ class World:
     _log: _Log | None = field(init=False, default=None, repr=False)
     _tally_at: pendulum.DateTime | None = field(init=False, default=None, repr=False)
     _tally: _Counts = field(init=False, factory=Agenda, repr=False)
+    #: Set to the policy once built: what tells attrs.evolve's call from a new world's.
+    _evolved_from: Policy | None = field(
+        default=None, alias="_evolved_from", validator=_not_evolved, repr=False, eq=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_evolved_from", self.policy)
 
     @property
     def accounts(self) -> Mapping[str, Account]:
@@ -331,4 +358,5 @@ def _built(
     set_(new, "_log", None)
     set_(new, "_tally_at", tally[0])
     set_(new, "_tally", tally[1])
+    set_(new, "_evolved_from", policy)
     return new

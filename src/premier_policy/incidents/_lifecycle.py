@@ -49,7 +49,7 @@ from premier_policy.incidents._response import ResponseTarget
 from premier_policy.incidents._states import TRANSITIONS, Kind, State
 from premier_policy.terms._policy import Policy
 
-__all__ = ["Step", "advance", "apply", "open_incident"]
+__all__ = ["Step", "advance", "apply", "apply_due", "open_incident"]
 
 
 @frozen
@@ -356,6 +356,31 @@ def apply(
     at = event.at
     policy = policy.terms(incident.policy_version)
     incident, fired = advance(policy, incident, at, inclusive=False)
+    return _judged(policy, incident, account, event, kind, handler, fired)
+
+
+def apply_due(
+    policy: Policy, incident: Incident, account: Account, event: IncidentEvent
+) -> Step | Refusal:
+    """:func:`apply` for the engine, which has checked what apply checks first: the
+    event is an incident event for ``incident``, ``account`` is its customer's, who may
+    act (``input.owner``), and every timer due before the event has fired."""
+    kind, handler = _EVENTS[type(event)]
+    return _judged(
+        policy.terms(incident.policy_version), incident, account, event, kind, handler, ()
+    )
+
+
+def _judged(
+    policy: Policy,
+    incident: Incident,
+    account: Account,
+    event: IncidentEvent,
+    kind: Kind,
+    handler: _Handler,
+    fired: tuple[Notification, ...],
+) -> Step | Refusal:
+    at = event.at
     move = TRANSITIONS.move(kind, incident.state)
     if isinstance(move, RuleId):
         return _refusal(move, kind, incident)

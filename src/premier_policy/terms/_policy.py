@@ -8,9 +8,11 @@ force at each instant.
 from __future__ import annotations
 
 from bisect import bisect_right
+from calendar import isleap
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Final
+from zoneinfo import ZoneInfo
 
 import pendulum
 from attrs import Attribute, evolve, field, frozen
@@ -283,7 +285,7 @@ class Policy:
         """
         start = self.utc(t, field=field)
         try:
-            return self.utc(start.in_timezone(self.tz).add(years=years, days=days))
+            return _wall_added(start, ZoneInfo(self.tz.name), years, days)
         except (ValueError, OverflowError):
             self.local(start, field=field)  # ``t`` itself beyond the zone's calendar
             later = (years, days) > (0, 0)
@@ -320,3 +322,33 @@ class Policy:
         # more to build than the business-time addition itself.
         hours = self.calendar if self._timeline is None else self._timeline.versions[0].calendar
         return hours.add(t, timedelta(minutes=self.response_target_minutes))
+
+
+def _wall_added(start: pendulum.DateTime, tz: ZoneInfo, years: int, days: int) -> pendulum.DateTime:
+    """``start`` (UTC) moved by ``years`` then ``days`` on ``tz``'s wall clock, as
+    pendulum's ``in_timezone(tz).add(years=, days=)`` does it, in the standard library's
+    C arithmetic (an order of magnitude faster: every resolution and lot runs this).
+
+    A wall time the day lacks (spring gap) reads with the offset before the gap, one it
+    has twice (autumn fold) with the offset after it: in both cases the later of the two
+    readings, which is pendulum's choice.
+    """
+    if not (years or days):
+        return start  # pendulum's add keeps the instant when nothing of variable length moves
+    s = start
+    wall = (
+        datetime(s.year, s.month, s.day, s.hour, s.minute, s.second, s.microsecond, tzinfo=UTC)
+        .astimezone(tz)
+        .replace(tzinfo=None)
+    )
+    if years:
+        year = wall.year + years
+        day = 28 if (wall.month, wall.day) == (2, 29) and not isleap(year) else wall.day
+        wall = wall.replace(year=year, day=day)
+    wall += timedelta(days=days)
+    earlier = wall.replace(tzinfo=tz).astimezone(UTC)
+    later = wall.replace(tzinfo=tz, fold=1).astimezone(UTC)
+    u = earlier if earlier > later else later
+    return pendulum.DateTime(
+        u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond, tzinfo=pendulum.UTC
+    )
