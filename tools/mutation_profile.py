@@ -3,14 +3,12 @@
 ``tools/mutation.py`` loads it (``PYTEST_PLUGINS``) and selects the profile
 (``HYPOTHESIS_PROFILE``), which ``tests/conftest.py`` then loads. Each mutant runs the
 tests that reach its function; 25 derandomized examples per property keep that fast
-and the verdict the same on every run, while the laws still see varied input. A mutant
-needs a verdict, not a minimal counterexample: shrinking is off, since shrinking a failure
-a mutant causes could outlast mutmut's timeout and turn a killed mutant into a timeout.
+and the verdict the same on every run, while the laws still see varied input.
 """
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, settings
 
 settings.register_profile(
     "mutation",
@@ -18,6 +16,5 @@ settings.register_profile(
     derandomize=True,
     database=None,
     deadline=None,
-    phases=[Phase.explicit, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow],
 )

@@ -241,3 +241,17 @@ def test_an_opening_at_the_change_instant_is_judged_by_the_new_hours() -> None:
     )
     calendar = Calendar(changes=[(paris(2026, 12, 1, 8), Calendar(week=later))])
     assert calendar.next_open(paris(2026, 11, 30, 20)) == paris(2026, 12, 1, 9)
+
+
+def test_after_a_change_a_clock_gap_is_read_before_the_closed_date_at_its_instant() -> None:
+    """Across a change, Santiago's midnight jump (2026-09-06) still comes before the
+    closure that starts at the same instant under the new hours."""
+
+    def santiago(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+        return pendulum.datetime(year, month, day, hour, minute, tz="America/Santiago")
+
+    closed = Calendar(timezone="America/Santiago", closures=["2026-09-06"])
+    calendar = Calendar(timezone="America/Santiago", changes=[(santiago(2026, 9, 1), closed)])
+    deadline = calendar.explain_add(santiago(2026, 8, 31, 18, 30), timedelta(hours=50))
+    assert [s.why for s in deadline.skipped[-3:]] == ["clock_gap", "closed_date", "outside_hours"]
+    assert deadline.skipped[-3].start == deadline.skipped[-2].start == santiago(2026, 9, 6, 1)

@@ -224,3 +224,18 @@ def test_whole_seconds_of_an_instant_are_shown_without_a_fraction() -> None:
         "from Fri 2026-11-27 10:00:05 CET:"
         in DEFAULT.explain_add(t, timedelta(minutes=1)).lines()[0]
     )
+
+
+def test_a_clock_gap_at_midnight_is_read_before_the_closed_date_it_opens() -> None:
+    """Santiago jumps from Saturday 24:00 to Sunday 01:00 (2026-09-06); with that Sunday
+    closed, the jump comes before the closed date starting at the same instant."""
+    santiago = Calendar(timezone="America/Santiago", closures=["2026-09-06"])
+    start = pendulum.datetime(2026, 9, 4, 18, 30, tz="America/Santiago")
+    found = santiago.explain_add(start, timedelta(minutes=60))
+    assert [s.why for s in found.skipped] == [
+        "outside_hours",
+        "clock_gap",
+        "closed_date",
+        "outside_hours",
+    ]
+    assert found.skipped[1].start == found.skipped[2].start
