@@ -110,28 +110,40 @@ def report(stats: dict[str, int], threshold: float, wall_s: float, finished: boo
 
 
 def by_module() -> dict[str, Counter[str]]:
-    """Each mutated module's outcomes, read from mutmut's per-file results."""
+    """Each mutated module's outcomes, read from mutmut's per-file results, by its path
+    in the package (``hours/_calendar``: two wings both have an ``_events``)."""
     from mutmut.stats import status_by_exit_code  # mutmut's own exit-code meanings
 
+    package = ROOT / "mutants" / "src" / "premier_policy"
     modules: dict[str, Counter[str]] = {}
-    for meta in sorted((ROOT / "mutants").rglob("*.py.meta")):
+    for meta in sorted(package.rglob("*.py.meta")):
         codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
         if codes:
-            name = meta.name.removesuffix(".py.meta")
+            name = meta.relative_to(package).as_posix().removesuffix(".py.meta")
             modules[name] = Counter(status_by_exit_code[code] for code in codes.values())
     return modules
 
 
-def print_modules(modules: dict[str, Counter[str]]) -> None:
+def by_wing(modules: dict[str, Counter[str]]) -> dict[str, Counter[str]]:
+    """The outcomes of each wing (``hours/``, ``credits/``...); the package's own modules
+    (``rules``, ``__init__``) are the wing ``(top)``."""
+    wings: dict[str, Counter[str]] = {}
+    for name, counts in modules.items():
+        wing = name.split("/")[0] + "/" if "/" in name else "(top)"
+        wings.setdefault(wing, Counter()).update(counts)
+    return wings
+
+
+def print_modules(modules: dict[str, Counter[str]], title: str = "module") -> None:
     """One line per module: its mutants, and the score over those checked so far."""
-    print(f"{'module':<16} {'mutants':>7} {'checked':>7} {'killed':>6} {'survived':>8}  score")
+    print(f"{title:<24} {'mutants':>7} {'checked':>7} {'killed':>6} {'survived':>8}  score")
     for name, counts in modules.items():
         total = sum(counts.values())
         checked = total - counts["not checked"]
         counted = checked - counts["skipped"] - counts["no tests"]
-        shown = f"{counts['killed'] / counted:.0%}" if counted else "-"
+        shown = f"{counts['killed'] / counted:.1%}" if counted else "-"
         print(
-            f"{name:<16} {total:>7} {checked:>7} {counts['killed']:>6} "
+            f"{name:<24} {total:>7} {checked:>7} {counts['killed']:>6} "
             f"{counts['survived']:>8}  {shown}"
         )
 
@@ -163,7 +175,10 @@ def main(argv: list[str] | None = None) -> int:
         print("no mutation statistics were written: see mutmut's output above")
         return 2
     stats = json.loads(STATS.read_text(encoding="utf-8"))
-    print_modules(by_module())
+    modules = by_module()
+    print_modules(modules)
+    print()
+    print_modules(by_wing(modules), "wing")
     return report(stats, args.threshold / 100, time.monotonic() - start, finished)
 
 

@@ -190,3 +190,68 @@ def test_an_explained_deadline_across_a_change_counts_each_side() -> None:
     ]
     with pytest.raises(PolicyError, match=r"hours\.arithmetic"):
         calendar.explain_add(paris(2026, 11, 30, 18, 30), -TWO_HOURS)
+
+
+def test_a_count_ending_at_the_last_open_minute_before_a_change_stays_there() -> None:
+    """Monday 18:00 + 1 h, hours changing at Tuesday 00:00: due Monday 19:00 under the
+    old hours, not at the change, in add and explain_add alike; and 1 h back from Tuesday
+    09:00 is Tuesday 08:00, the opening of the new hours."""
+    calendar = Calendar(changes=[(paris(2026, 12, 1), Calendar(week=LONG_DAYS))])
+    hour = timedelta(hours=1)
+    assert calendar.add(paris(2026, 11, 30, 18), hour) == paris(2026, 11, 30, 19)
+    deadline = calendar.explain_add(paris(2026, 11, 30, 18), hour)
+    assert (deadline.due_at, deadline.skipped) == (paris(2026, 11, 30, 19), ())
+    assert calendar.add(paris(2026, 12, 1, 9), -hour) == paris(2026, 12, 1, 8)
+
+
+def test_two_changes_are_crossed_both_ways_and_explained_whole() -> None:
+    """With 08:00-20:00 on Tuesday only, Monday 18:30 + 13 h 30 is Wednesday 09:00
+    (30 min, 12 h, 60 min); going back 13 h 30 returns to Monday 18:30; the explanation
+    keeps every span, its start and its duration."""
+    calendar = Calendar(
+        changes=[(paris(2026, 12, 1), Calendar(week=LONG_DAYS)), (paris(2026, 12, 2), Calendar())]
+    )
+    d = timedelta(hours=13, minutes=30)
+    assert calendar.add(paris(2026, 11, 30, 18, 30), d) == paris(2026, 12, 2, 9)
+    assert calendar.add(paris(2026, 12, 2, 9), -d) == paris(2026, 11, 30, 18, 30)
+    deadline = calendar.explain_add(paris(2026, 11, 30, 18, 30), d)
+    assert (deadline.start, deadline.duration, deadline.due_at) == (
+        paris(2026, 11, 30, 18, 30),
+        d,
+        paris(2026, 12, 2, 9),
+    )
+    assert [(s.start, s.minutes) for s in deadline.spans] == [
+        (paris(2026, 11, 30, 18, 30), 30),
+        (paris(2026, 12, 1, 8), 720),
+        (paris(2026, 12, 2, 8), 60),
+    ]
+    assert [(s.start, s.end) for s in deadline.skipped] == [
+        (paris(2026, 11, 30, 19), paris(2026, 12, 1)),
+        (paris(2026, 12, 1), paris(2026, 12, 1, 8)),
+        (paris(2026, 12, 1, 20), paris(2026, 12, 2)),
+        (paris(2026, 12, 2), paris(2026, 12, 2, 8)),
+    ]
+
+
+def test_an_opening_at_the_change_instant_is_judged_by_the_new_hours() -> None:
+    """The old hours open Tuesday 08:00, the very instant new hours opening at 09:00
+    take over: from Monday evening the next open instant is Tuesday 09:00."""
+    later = WeeklySchedule.from_mapping(
+        {day: [["09:00", "19:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
+    )
+    calendar = Calendar(changes=[(paris(2026, 12, 1, 8), Calendar(week=later))])
+    assert calendar.next_open(paris(2026, 11, 30, 20)) == paris(2026, 12, 1, 9)
+
+
+def test_after_a_change_a_clock_gap_is_read_before_the_closed_date_at_its_instant() -> None:
+    """Across a change, Santiago's midnight jump (2026-09-06) still comes before the
+    closure that starts at the same instant under the new hours."""
+
+    def santiago(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+        return pendulum.datetime(year, month, day, hour, minute, tz="America/Santiago")
+
+    closed = Calendar(timezone="America/Santiago", closures=["2026-09-06"])
+    calendar = Calendar(timezone="America/Santiago", changes=[(santiago(2026, 9, 1), closed)])
+    deadline = calendar.explain_add(santiago(2026, 8, 31, 18, 30), timedelta(hours=50))
+    assert [s.why for s in deadline.skipped[-3:]] == ["clock_gap", "closed_date", "outside_hours"]
+    assert deadline.skipped[-3].start == deadline.skipped[-2].start == santiago(2026, 9, 6, 1)

@@ -197,3 +197,45 @@ def test_a_span_open_across_new_year_is_one_span() -> None:
     assert [(s.start, s.end) for s in found.spans] == [
         (paris(2026, 12, 31, 23), paris(2027, 1, 1, 1))
     ]
+
+
+def test_a_clock_gap_at_an_opening_is_read_before_the_span_it_opens() -> None:
+    """Open Sundays from 03:00, the spring jump (02:00 -> 03:00) is the opening instant:
+    the lines give the jump, then the span; the JSON form gives the jump's wall minutes."""
+    sunday = Calendar(week=WeeklySchedule(sun=[("03:00", "12:00")]))
+    found = sunday.explain_add(paris(2026, 3, 28, 12), timedelta(minutes=60))
+    assert found.due_at == paris(2026, 3, 29, 4)
+    lines = found.lines()
+    assert "the clock jumps from 02:00 to 03:00" in lines[2]
+    assert lines[3].startswith("  counted  Sun 2026-03-29 03:00 CEST - 04:00  60 min")
+    assert found.as_dict()["skipped"][1] == {
+        "start": "2026-03-29T03:00:00+02:00",
+        "end": "2026-03-29T03:00:00+02:00",
+        "why": "clock_gap",
+        "wall_minutes": 60,
+    }
+    assert "wall_minutes" not in found.as_dict()["skipped"][0]
+
+
+def test_whole_seconds_of_an_instant_are_shown_without_a_fraction() -> None:
+    """An instant on a whole second shows its seconds, and no fraction."""
+    t = paris(2026, 11, 27, 10).add(seconds=5)
+    assert (
+        "from Fri 2026-11-27 10:00:05 CET:"
+        in DEFAULT.explain_add(t, timedelta(minutes=1)).lines()[0]
+    )
+
+
+def test_a_clock_gap_at_midnight_is_read_before_the_closed_date_it_opens() -> None:
+    """Santiago jumps from Saturday 24:00 to Sunday 01:00 (2026-09-06); with that Sunday
+    closed, the jump comes before the closed date starting at the same instant."""
+    santiago = Calendar(timezone="America/Santiago", closures=["2026-09-06"])
+    start = pendulum.datetime(2026, 9, 4, 18, 30, tz="America/Santiago")
+    found = santiago.explain_add(start, timedelta(minutes=60))
+    assert [s.why for s in found.skipped] == [
+        "outside_hours",
+        "clock_gap",
+        "closed_date",
+        "outside_hours",
+    ]
+    assert found.skipped[1].start == found.skipped[2].start
