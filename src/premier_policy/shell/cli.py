@@ -28,7 +28,7 @@ from premier_policy.base._refusal import Refusal
 from premier_policy.base._rules import RULES
 from premier_policy.engine._replay import Trace, replay, trace
 from premier_policy.engine._world import World
-from premier_policy.shell._encoding import decode, encode
+from premier_policy.shell._encoding import decode, encode, encode_outcome
 from premier_policy.terms._policy import Policy
 from premier_policy.wire._events import EVENT_TYPES
 
@@ -89,8 +89,15 @@ def _demo_document() -> Any:
     return json.loads(resources.files("premier_policy").joinpath(DEMO).read_text("utf-8"))
 
 
-def _dump(data: Any, out: TextIO) -> None:
-    out.write(encode(data))
+def _dump(data: Any, out: TextIO, args: argparse.Namespace) -> None:
+    out.write(encode(data, indent=args.indent))
+
+
+def _dump_outcome(outcome: dict[str, Any], out: TextIO, args: argparse.Namespace) -> None:
+    # The canonical text by the fast writer; --indent only lays it out for a reader.
+    out.write(
+        encode_outcome(outcome) if args.indent is None else encode(outcome, indent=args.indent)
+    )
 
 
 # --- the demo's timeline ----------------------------------------------------------------
@@ -203,13 +210,13 @@ def _timeline(done: Trace, out: TextIO, events: Sequence[object] = ()) -> None:
 
 
 def _replay(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
-    _dump(replay(_read(args.file, stdin)), out)
+    _dump_outcome(replay(_read(args.file, stdin)), out, args)
 
 
 def _demo(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
     document = _demo_document()
     if args.json:
-        _dump(replay(document), out)
+        _dump_outcome(replay(document), out, args)
     else:
         _timeline(trace(document), out, document["events"])
 
@@ -223,7 +230,7 @@ def _due(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
     minutes = policy.response_target_minutes if args.minutes is None else args.minutes
     deadline = policy.calendar.explain_add(started, timedelta(minutes=minutes))
     if args.json:
-        _dump(deadline.as_dict(), out)
+        _dump(deadline.as_dict(), out, args)
     elif args.explain:
         print("\n".join(deadline.lines()), file=out)
     else:
@@ -238,7 +245,7 @@ def _explain(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
         else credit_ledger(document, args.customer)
     )
     if args.json:
-        _dump(told.as_dict(), out)
+        _dump(told.as_dict(), out, args)
     else:
         print("\n".join(told.lines()), file=out)
 
@@ -320,6 +327,15 @@ def _port(text: str) -> int:
     return port
 
 
+def _indent(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--indent",
+        type=_count,
+        metavar="N",
+        help="lay the JSON out with N spaces a level, for reading (default: compact)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Premier Support policy, from the shell.")
     parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
@@ -330,9 +346,11 @@ def _parser() -> argparse.ArgumentParser:
 
     run = command("replay", "replay a JSON scenario and print the JSON outcome")
     run.add_argument("file", metavar="FILE", help="the scenario, or - for standard input")
+    _indent(run)
     run.set_defaults(handler=_replay)
     demo = command("demo", "replay the bundled example as a readable timeline")
     demo.add_argument("--json", action="store_true", help="print the raw JSON outcome instead")
+    _indent(demo)
     demo.set_defaults(handler=_demo)
     due = command("due", "when a response is due for an incident waiting from INSTANT")
     due.add_argument("instant", metavar="INSTANT", help="ISO 8601 with a UTC offset")
@@ -341,6 +359,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     due.add_argument("--explain", action="store_true", help="say which open spans count")
     due.add_argument("--json", action="store_true", help="the explanation as JSON")
+    _indent(due)
     due.set_defaults(handler=_due)
     explain = command(
         "explain", "replay FILE and tell one incident's story or one customer's credits"
@@ -350,6 +369,7 @@ def _parser() -> argparse.ArgumentParser:
     about.add_argument("--incident", metavar="ID", help="every step that touched incident ID")
     about.add_argument("--customer", metavar="ID", help="every move of customer ID's credits")
     explain.add_argument("--json", action="store_true", help="the same as JSON")
+    _indent(explain)
     explain.set_defaults(handler=_explain)
     quote = command("quote", "the cheapest way to buy exactly N credits")
     quote.add_argument("credits", metavar="N", type=_count, help="how many credits")
