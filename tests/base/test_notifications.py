@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from datetime import UTC, datetime
 from typing import get_args
 
 import attrs
@@ -18,6 +20,7 @@ from premier_policy.base._notifications import (
     Tally,
     notification_id,
     notify,
+    utc_text,
 )
 
 AT = pendulum.datetime(2026, 11, 27, 10, tz="Europe/Paris")
@@ -137,3 +140,27 @@ def test_notification_ids_follow_the_documented_recipe() -> None:
     text = '["2026-11-27T09:00:00+00:00","incident_opened","staff","acmé","i1",2]'
     assert n.id == hashlib.sha256(text.encode()).hexdigest()[:32]
     assert notification_id(AT, "incident_opened", "staff", "acmé", "i1", 2) == n.id
+
+
+@given(
+    st.datetimes(timezones=st.just(UTC) | st.timezones()),
+    st.text(),
+    st.text(),
+    st.text(),
+    st.none() | st.text(),
+    st.integers(min_value=0),
+)
+def test_notification_ids_are_the_json_array_hashed_whatever_the_text(
+    at: datetime, kind: str, to: str, customer: str, incident: str | None, seq: int
+) -> None:
+    """The ID is the hash of the text json.dumps writes for the array, for any text: quotes,
+    control characters, non-ASCII and lone surrogates included."""
+    at_utc = at.astimezone(UTC)
+    text = json.dumps(
+        [at_utc.isoformat(), kind, to, customer, incident, seq],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    assert notification_id(at, kind, to, customer, incident, seq) == digest
+    assert utc_text(pendulum.instance(at_utc)) == at_utc.isoformat()
