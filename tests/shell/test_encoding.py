@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from premier_policy import replay
 from premier_policy.shell import _encoding
-from premier_policy.shell._encoding import WRITER, decode, encode, encode_outcome
+from premier_policy.shell._encoding import decode, encode, encode_outcome, writer
 from premier_policy.shell.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,29 +88,29 @@ outcomes = st.recursive(
 def test_both_writers_write_the_same_text(document: Any) -> None:
     """orjson and the standard library write one text for every outcome, integers past
     64 bits, integer keys and lone surrogates (which orjson refuses) included."""
-    assert encode_outcome(document, writer="orjson") == encode_outcome(document, writer="json")
-    assert encode_outcome(document, writer="json") == encode(document)
+    assert encode_outcome(document) == encode_outcome(document, by="json") == encode(document)
 
 
 def test_the_fast_writer_is_installed_here() -> None:
     """The dev install has the fast extra, so the tests above compare two real writers."""
-    assert WRITER == "orjson"
+    assert writer() == "orjson"
 
 
 def test_without_orjson_the_standard_library_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     """No orjson installed: no fast writer, and encode_outcome still writes the text."""
     monkeypatch.setitem(sys.modules, "orjson", None)
     assert _encoding._orjson() is None
-    monkeypatch.setattr(_encoding, "_FAST", None)
-    assert encode_outcome({"n": [1]}, writer="orjson") == '{"n":[1]}\n'
+    monkeypatch.setattr(_encoding, "_fast", lambda: None)
+    assert writer() == "json"
+    assert encode_outcome({"n": [1]}) == '{"n":[1]}\n'
 
 
 def test_neither_writer_writes_what_json_cannot_say() -> None:
     """A datetime is refused by both writers alike, never written as orjson would."""
-    writers: tuple[Literal["orjson", "json"], ...] = ("orjson", "json")
-    for writer in writers:
+    writers: tuple[Literal["fast", "json"], ...] = ("fast", "json")
+    for by in writers:
         with pytest.raises(TypeError, match="not JSON serializable"):
-            encode_outcome({"at": datetime(2026, 1, 1, tzinfo=UTC)}, writer=writer)
+            encode_outcome({"at": datetime(2026, 1, 1, tzinfo=UTC)}, by=by)
 
 
 def test_the_cli_prints_the_canonical_encoding(capsys: pytest.CaptureFixture[str]) -> None:

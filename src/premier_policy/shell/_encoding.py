@@ -16,11 +16,12 @@ by the standard library otherwise. An outcome holds no float (its schema says
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import Any, Final, Literal, NoReturn
 
-__all__ = ["WRITER", "decode", "encode", "encode_outcome"]
+__all__ = ["decode", "encode", "encode_outcome", "writer"]
 
 
 def _reject_constant(name: str) -> NoReturn:
@@ -28,6 +29,7 @@ def _reject_constant(name: str) -> NoReturn:
 
 
 def _orjson() -> Callable[[Any], bytes] | None:
+    """orjson's writer of the canonical text, or None when it is not installed."""
     try:
         import orjson
     except ImportError:
@@ -42,9 +44,17 @@ def _orjson() -> Callable[[Any], bytes] | None:
     return write
 
 
-_FAST: Final = _orjson()
-#: Which writer :func:`encode_outcome` uses: ``"orjson"`` or ``"json"`` (the standard library).
-WRITER: Final[Literal["orjson", "json"]] = "json" if _FAST is None else "orjson"
+#: orjson, imported when an outcome is first written: commands that write none (``due``)
+#: start without it.
+_fast: Final = functools.cache(_orjson)
+
+
+def writer() -> Literal["orjson", "json"]:
+    """Which writer :func:`encode_outcome` uses here: orjson when installed, else the
+    standard library's ``json``."""
+    return "json" if _fast() is None else "orjson"
+
+
 _COMPACT: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
@@ -83,16 +93,18 @@ def encode(data: Any, *, indent: int | None = None) -> str:
     return _COMPACT.encode(data) + "\n"
 
 
-def encode_outcome(data: Any, *, writer: Literal["orjson", "json"] = WRITER) -> str:
+def encode_outcome(data: Any, *, by: Literal["fast", "json"] = "fast") -> str:
     """An outcome (a document whose numbers are integers) as the canonical text of
-    :func:`encode`, written by ``writer``: the same text by either.
+    :func:`encode`, the same text whoever writes it: ``"fast"``, orjson when it is
+    installed; ``"json"``, the standard library.
 
-    >>> encode_outcome({"as_of": None, "customer": "café"}, writer="json")
+    >>> encode_outcome({"as_of": None, "customer": "café"}, by="json")
     '{"as_of":null,"customer":"café"}\\n'
     """
-    if writer == "orjson" and _FAST is not None:
+    fast = _fast() if by == "fast" else None
+    if fast is not None:
         try:
-            return _FAST(data).decode("utf-8") + "\n"
+            return fast(data).decode("utf-8") + "\n"
         except TypeError:  # orjson's refusals are TypeErrors; the standard library says why
             pass
     return encode(data)

@@ -16,21 +16,20 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
-from importlib import metadata, resources
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from premier_policy import credit_ledger, incident_story
 from premier_policy.base._errors import PolicyError
-from premier_policy.base._events import Event, Invalidate, LogTime, Open, Purchase, RefundRequest
 from premier_policy.base._instants import parse_instant
-from premier_policy.base._notifications import Notification
-from premier_policy.base._refusal import Refusal
-from premier_policy.base._rules import RULES
-from premier_policy.engine._replay import Trace, replay, trace
-from premier_policy.engine._world import World
 from premier_policy.shell._encoding import decode, encode, encode_outcome
 from premier_policy.terms._policy import Policy
-from premier_policy.wire._events import EVENT_TYPES
+
+# Each command imports the rest of the library it needs when it runs: `due` and `quote`
+# start in a fraction of the time the engine, the wire (cattrs) and the metadata take.
+if TYPE_CHECKING:
+    from premier_policy.base._events import Event
+    from premier_policy.base._notifications import Notification
+    from premier_policy.engine._replay import Trace
+    from premier_policy.engine._world import World
 
 __all__ = ["main"]
 
@@ -51,6 +50,8 @@ class _Version(argparse.Action):
     """``--version``: the installed distribution's version, from its metadata."""
 
     def __call__(self, parser: argparse.ArgumentParser, *_: object) -> NoReturn:
+        from importlib import metadata
+
         raise _Printed(f"{PROG} {metadata.version(PROG)}")
 
 
@@ -86,6 +87,8 @@ def _read(path: str, stdin: TextIO) -> Any:
 
 
 def _demo_document() -> Any:
+    from importlib import resources
+
     return json.loads(resources.files("premier_policy").joinpath(DEMO).read_text("utf-8"))
 
 
@@ -105,6 +108,9 @@ def _dump_outcome(outcome: dict[str, Any], out: TextIO, args: argparse.Namespace
 
 def _what(event: Event, world: World) -> tuple[str, str | None]:
     """A short sentence for ``event`` and the customer it concerns (if known)."""
+    from premier_policy.base._events import Invalidate, LogTime, Open, Purchase, RefundRequest
+    from premier_policy.wire._events import EVENT_TYPES
+
     kind = next(name for name, cls in EVENT_TYPES.items() if isinstance(event, cls))
     if isinstance(event, Purchase):
         return f"{event.customer} buys {event.count} x {event.product} ({event.id})", event.customer
@@ -157,6 +163,9 @@ before that event was applied.
 def _timeline(done: Trace, out: TextIO, events: Sequence[object] = ()) -> None:
     """The replay ``done`` as lines for a reader; ``events`` are the document's raw
     events, for the instants of the malformed ones."""
+    from premier_policy.base._refusal import Refusal
+    from premier_policy.engine._world import World
+
     policy = done.policy
     print(_HEADING.format(zone=policy.tz.name), file=out)
     before = World(policy)
@@ -210,10 +219,14 @@ def _timeline(done: Trace, out: TextIO, events: Sequence[object] = ()) -> None:
 
 
 def _replay(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
+    from premier_policy.engine._replay import replay
+
     _dump_outcome(replay(_read(args.file, stdin)), out, args)
 
 
 def _demo(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
+    from premier_policy.engine._replay import replay, trace
+
     document = _demo_document()
     if args.json:
         _dump_outcome(replay(document), out, args)
@@ -238,6 +251,8 @@ def _due(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
 
 
 def _explain(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
+    from premier_policy.engine import credit_ledger, incident_story
+
     document = _read(args.file, stdin)
     told = (
         incident_story(document, args.incident)
@@ -259,6 +274,8 @@ def _quote(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
 
 
 def _rules(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
+    from premier_policy.base._rules import RULES
+
     width = max(len(rule_id) for rule_id in RULES)
     for rule_id, rule in RULES.items():
         print(f"{rule_id:<{width}}  {rule.summary}", file=out)
@@ -281,6 +298,8 @@ def _serve(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> None:
 
 def _policy(overrides: Any) -> Policy:
     """The policy a scenario with these ``policy`` overrides would replay under."""
+    from premier_policy.engine._replay import trace
+
     return trace({"policy": overrides, "events": []}).policy
 
 
