@@ -14,7 +14,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 # Benchmarks run in this order; add a module name to add a benchmark.
-MODULES = ["bench_calendar", "bench_replay", "bench_service", "bench_snapshot", "bench_batch"]
+MODULES = [
+    "bench_calendar",
+    "bench_replay",
+    "bench_service",
+    "bench_snapshot",
+    "bench_batch",
+    "bench_process",
+    "bench_scale",
+]
 
 
 def main() -> int:
