@@ -22,6 +22,8 @@ MODULES = [
     "bench_snapshot",
     "bench_batch",
     "bench_lots",
+    "bench_process",
+    "bench_scale",
 ]
 
 

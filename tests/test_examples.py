@@ -3,11 +3,14 @@
 The named tests below state, for each example, the facts that were checked by hand
 (due instants, breaches, balances, windows); the golden files pin the rest. To change a
 golden file on purpose, run this module with ``PREMIER_POLICY_REGENERATE_GOLDENS=1``,
-then read the diff as carefully as the first time.
+then read the diff as carefully as the first time (``encode(..., indent=2)`` lays a
+golden out for reading). The goldens are written in the canonical encoding, the text
+``premier-policy replay`` prints.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -16,12 +19,23 @@ from typing import Any
 import pytest
 
 from premier_policy import RuleId, replay
+from premier_policy.shell._encoding import encode, encode_outcome
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
 SCENARIOS = {
     **{path.name: path for path in sorted((ROOT / "examples").glob("*.json"))},
     "demo.json": ROOT / "src" / "premier_policy" / "examples" / "demo.json",
+}
+#: The SHA-256 of each golden as it was checked by hand, laid out with a two-space indent,
+#: before the goldens were re-encoded in the compact canonical form (issue #17).
+CHECKED_BY_HAND = {
+    "demo.json": "f0b54b15747594b17fc4b9a8479c5b3af56565df59547c6813745673603b190d",
+    "invalidated.json": "36c3a1de940a96b1c112b4f32f355bfed9a764eea3a5bbafddd46d4ecbafc813",
+    "normal-week.json": "10bcafcba2e2982cddf91e1dbc4415ca029e4141c89d10b7da53fe0acac28761",
+    "reopen-after-auto-close.json": (
+        "3c9606dca8ccecdbcffa101f7fb5e4bc257491cf80f485bd9d5239e070e35cc9"
+    ),
 }
 
 
@@ -43,8 +57,22 @@ def test_golden_outcome(name: str) -> None:
     path = GOLDEN / name
     got = outcome(name)
     if os.environ.get("PREMIER_POLICY_REGENERATE_GOLDENS"):
-        path.write_text(json.dumps(got, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(encode_outcome(got), encoding="utf-8")
     assert got == json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_golden_files_are_the_canonical_text(name: str) -> None:
+    """Each golden file is byte for byte what premier-policy replay prints for it."""
+    assert (GOLDEN / name).read_text(encoding="utf-8") == encode_outcome(outcome(name))
+
+
+@pytest.mark.parametrize("name", sorted(CHECKED_BY_HAND))
+def test_re_encoding_the_goldens_changed_no_content(name: str) -> None:
+    """Laid out again as they were, the compact goldens are the hand-checked files byte
+    for byte: same values, same key order (update the digest with a golden on purpose)."""
+    laid_out = encode(json.loads((GOLDEN / name).read_text(encoding="utf-8")), indent=2)
+    assert hashlib.sha256(laid_out.encode("utf-8")).hexdigest() == CHECKED_BY_HAND[name]
 
 
 def refusals(data: dict[str, Any]) -> dict[int, str]:

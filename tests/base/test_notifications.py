@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from typing import get_args
 
 import attrs
@@ -19,6 +20,7 @@ from premier_policy.base._notifications import (
     Tally,
     notification_id,
     notify,
+    utc_text,
 )
 
 AT = pendulum.datetime(2026, 11, 27, 10, tz="Europe/Paris")
@@ -141,28 +143,24 @@ def test_notification_ids_follow_the_documented_recipe() -> None:
 
 
 @given(
-    customer=st.text(max_size=8),
-    incident=st.none() | st.text(max_size=8),
-    seq=st.integers(0, 99) | st.booleans(),
+    st.datetimes(timezones=st.just(UTC) | st.timezones()),
+    st.text(),
+    st.text(),
+    st.text(),
+    st.none() | st.text(),
+    st.integers(min_value=0),
 )
-def test_notification_ids_are_json_dumps_of_the_array(
-    customer: str, incident: str | None, seq: int
+def test_notification_ids_are_the_json_array_hashed_whatever_the_text(
+    at: datetime, kind: str, to: str, customer: str, incident: str | None, seq: int
 ) -> None:
-    """Quotes, backslashes, control characters, lone surrogates and a bool seq hash as
-    json.dumps writes them (compact, no ASCII escapes), the same instant twice or not."""
-    utc = AT.in_timezone("UTC")
-    for at in (utc, utc, AT, utc.add(seconds=1)):
-        text = json.dumps(
-            [
-                at.in_timezone("UTC").isoformat(),
-                "incident_opened",
-                "staff",
-                customer,
-                incident,
-                seq,
-            ],
-            separators=(",", ":"),
-            ensure_ascii=False,
-        )
-        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-        assert notification_id(at, "incident_opened", "staff", customer, incident, seq) == digest
+    """The ID is the hash of the text json.dumps writes for the array, for any text: quotes,
+    control characters, non-ASCII and lone surrogates included."""
+    at_utc = at.astimezone(UTC)
+    text = json.dumps(
+        [at_utc.isoformat(), kind, to, customer, incident, seq],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    assert notification_id(at, kind, to, customer, incident, seq) == digest
+    assert utc_text(pendulum.instance(at_utc)) == at_utc.isoformat()

@@ -34,6 +34,18 @@ def test_replay_a_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(out) == replay(json.loads(WEEK.read_text(encoding="utf-8")))
 
 
+def test_indent_lays_out_the_same_document(capsys: pytest.CaptureFixture[str]) -> None:
+    """--indent N only lays the JSON out: the same values as the compact default."""
+    _, compact, _ = run(capsys, "replay", str(WEEK))
+    status, laid_out, _ = run(capsys, "replay", "--indent", "2", str(WEEK))
+    assert status == 0
+    assert "\n" not in compact[:-1]
+    assert laid_out.startswith('{\n  "as_of": ')
+    assert json.loads(laid_out) == json.loads(compact)
+    _, due, _ = run(capsys, "due", "2026-11-27T18:30:00+01:00", "--json", "--indent", "1")
+    assert due.startswith('{\n "due_at": "2026-11-30T09:30:00+01:00",\n')
+
+
 def test_replay_standard_input_with_refused_events(capsys: pytest.CaptureFixture[str]) -> None:
     """replay - reads standard input; refused events still mean the document was read."""
     doc = {"events": [{"at": "2026-11-23T09:00:00", "type": "purchase"}]}

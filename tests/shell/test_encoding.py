@@ -1,18 +1,22 @@
-"""The shell's one JSON encoding: what it refuses to read, and one text for both faces."""
+"""The shell's one JSON encoding: what it refuses to read, one text for both faces, and
+the same text from both writers."""
 
 from __future__ import annotations
 
 import io
 import json
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from premier_policy import replay
-from premier_policy.shell._encoding import decode, encode
+from premier_policy.shell import _encoding
+from premier_policy.shell._encoding import decode, encode, encode_outcome, writer
 from premier_policy.shell.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,9 +58,59 @@ def test_encode_writes_only_json() -> None:
         encode([float("inf")])
 
 
-def test_encode_is_indented_utf8_with_a_final_newline() -> None:
-    """The canonical form: two-space indent, non-ASCII kept as is, one newline at the end."""
-    assert encode({"who": "Zoë", "n": [1]}) == '{\n  "who": "Zoë",\n  "n": [\n    1\n  ]\n}\n'
+def test_encode_is_compact_utf8_in_order_with_a_final_newline() -> None:
+    """The canonical form: no spaces, keys as given, non-ASCII kept as is, one newline."""
+    assert encode({"who": "Zoë\u2028", "n": [1, None]}) == '{"who":"Zoë\u2028","n":[1,null]}\n'
+
+
+def test_indent_only_lays_the_same_document_out() -> None:
+    """--indent N: N spaces a level, the same values in the same order."""
+    assert (
+        encode({"who": "Zoë", "n": [1]}, indent=2)
+        == '{\n  "who": "Zoë",\n  "n": [\n    1\n  ]\n}\n'
+    )
+
+
+#: What an outcome holds: every JSON value but floats (its numbers are integers).
+outcomes = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text() | st.integers(), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200)
+@given(outcomes)
+def test_both_writers_write_the_same_text(document: Any) -> None:
+    """orjson and the standard library write one text for every outcome, integers past
+    64 bits, integer keys and lone surrogates (which orjson refuses) included."""
+    assert encode_outcome(document) == encode_outcome(document, by="json") == encode(document)
+
+
+def test_the_fast_writer_is_installed_here() -> None:
+    """The dev install has the fast extra, so the tests above compare two real writers."""
+    assert writer() == "orjson"
+
+
+def test_without_orjson_the_standard_library_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No orjson installed: no fast writer, and encode_outcome still writes the text."""
+    monkeypatch.setitem(sys.modules, "orjson", None)
+    assert _encoding._orjson() is None
+    monkeypatch.setattr(_encoding, "_fast", lambda: None)
+    assert writer() == "json"
+    assert encode_outcome({"n": [1]}) == '{"n":[1]}\n'
+
+
+def test_neither_writer_writes_what_json_cannot_say() -> None:
+    """A datetime is refused by both writers alike, never written as orjson would."""
+    writers: tuple[Literal["fast", "json"], ...] = ("fast", "json")
+    for by in writers:
+        with pytest.raises(TypeError, match="not JSON serializable"):
+            encode_outcome({"at": datetime(2026, 1, 1, tzinfo=UTC)}, by=by)
 
 
 def test_the_cli_prints_the_canonical_encoding(capsys: pytest.CaptureFixture[str]) -> None:

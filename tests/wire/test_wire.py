@@ -38,7 +38,7 @@ from premier_policy.wire._converter import CONVERTER as _CONVERTER
 from premier_policy.wire._converter import MAX_DEPTH, _converter
 from premier_policy.wire._converter import explain as _explain
 from premier_policy.wire._converter import json_kind as _kind
-from premier_policy.wire._events import EVENT_TYPES
+from premier_policy.wire._events import EVENT_TYPES, _full, _quick
 from premier_policy.wire._outcome import LotOut, Outcome, ResultOut, _Instants, outcome_dict, view
 from premier_policy.wire._policy import _Overrides, structure_policy
 from premier_policy.wire._scenario import read_scenario
@@ -875,3 +875,65 @@ def test_values_json_never_holds_are_walked_past_not_into() -> None:
     from premier_policy.wire._converter import plain
 
     plain({"a": [Decimal("1.5"), {"b": Decimal("2")}]})  # no error: nothing to refuse
+
+
+#: Values an event's fields may be given: good ones, and JSON's other flat values.
+_FIELD_VALUES = st.sampled_from(
+    [AT, "2026-11-27T10:00:00", "0001-01-01T00:00:00+00:00", "acme", "i1", "p1", "setup",
+     "bundle-3", "vendor_bug", "", "a\ud800", 0, 1, 90, True, None, 1.5]
+)  # fmt: skip
+_FIELD_NAMES = sorted({f.name for cls in EVENT_TYPES.values() for f in attrs.fields(cls)})
+
+
+def _read(read: Any, raw: object) -> object:
+    try:
+        event: object = read(raw)
+    except PolicyError as error:
+        return (error.rule, error.field, str(error))
+    return event
+
+
+@given(
+    st.sampled_from(sorted(EVENT_TYPES)),
+    st.dictionaries(st.sampled_from(_FIELD_NAMES), _FIELD_VALUES, max_size=5),
+)
+def test_the_quick_path_builds_what_the_full_path_builds(kind: str, fields: dict[str, Any]) -> None:
+    """Every event object is read as cattrs reads it, event or error: the quick path
+    builds what the full one would, or leaves the object to it."""
+    raw = {"type": kind, **fields}
+    quick = _quick(raw)
+    assert quick is None or quick == _full(raw)
+    assert _read(event_from_dict, raw) == _read(_full, raw)
+
+
+class _Key(str):
+    """A key that equals a field's name without being a plain string."""
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"type": "resolve", "at": AT},  # a field missing
+        {"type": "resolve", "at": AT, "incident": "i1", "cuont": 3},  # an unknown field
+        {"type": "resolve", "at": AT, "incident": ["i1"]},  # a value that is not flat
+        {"type": "close", "at": AT, "incident": "i1", "customer": None},  # null names no one
+        {"type": "resolve", "at": "2026-11-27T10:00:00", "incident": "i1"},  # naive
+        {"type": "resolve", "at": AT, "incident": ""},  # refused by the class
+        {"type": "refund", "at": AT},
+        {"type": 3, "at": AT},
+        {"type": ["resolve"], "at": AT},
+        {"type": "resolve", "at": AT, _Key("incident"): "i1"},
+        pendulum.DateTime,
+        [],
+    ],
+)
+def test_the_quick_path_leaves_all_but_the_common_shape_to_the_full_one(raw: Any) -> None:
+    """Anything but a dict of known, present, flat, well-formed fields goes the full way."""
+    assert _quick(raw) is None
+
+
+def test_the_quick_path_reads_the_common_shape() -> None:
+    """A well-formed event object is built on the quick path, the same value cattrs makes."""
+    raw = {"at": AT, "type": "close", "incident": "i1", "customer": "acme"}
+    assert _quick(raw) == _full(raw) == event_from_dict(raw)
+    assert _quick(raw) is not None

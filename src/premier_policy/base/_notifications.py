@@ -12,6 +12,9 @@ from typing import Literal, get_args, overload
 import pendulum
 from attrs import frozen
 
+#: A JSON string as json.dumps(ensure_ascii=False) writes it, quotes included.
+_quoted = json.encoder.encode_basestring
+
 __all__ = [
     "AUDIENCES",
     "Audience",
@@ -20,8 +23,10 @@ __all__ = [
     "NotificationLog",
     "Tally",
     "TallyKey",
+    "id_digest",
     "notification_id",
     "notify",
+    "utc_text",
 ]
 
 Audience = Literal["customer", "staff"]
@@ -110,46 +115,34 @@ def notification_id(
     ...                 "customer", "acme", None, 0)
     '0dac3f62ce0051a950580322967ffafb'
     """
+    return id_digest(utc_text(at), kind, to, customer, incident, seq)
+
+
+def utc_text(at: datetime) -> str:
+    """``at`` in UTC as a notification ID writes it: ``2026-11-27T09:00:00+00:00``.
+
+    >>> utc_text(pendulum.datetime(2026, 11, 27, 10, tz="Europe/Paris"))
+    '2026-11-27T09:00:00+00:00'
+    """
     if at.tzinfo is not pendulum.UTC:
         at = at.astimezone(UTC)
-    if (
-        type(kind) is str
-        and type(to) is str
-        and type(customer) is str
-        and (incident is None or type(incident) is str)
-        and type(seq) is int
-    ):
-        # What json.dumps writes for these types, without its encoder object per call
-        # (an outcome numbers hundreds of thousands): the same C string escaping, and
-        # the instant's text, made of digits and ``-:+.``, needs none.
-        last = _last_instant
-        if last[0] is at:
-            stamp = last[1]
-        else:
-            stamp = at.isoformat()
-            _remember(at, stamp)
-        about = "null" if incident is None else _quoted(incident)
-        text = f'["{stamp}",{_quoted(kind)},{_quoted(to)},{_quoted(customer)},{about},{seq}]'
-    else:
-        text = json.dumps(
-            [at.isoformat(), kind, to, customer, incident, seq],
-            separators=(",", ":"),
-            ensure_ascii=False,
-        )
+    # datetime's own isoformat: pendulum's writes the same text, in Python.
+    return datetime.isoformat(at)
+
+
+def id_digest(
+    at_text: str, kind: str, to: str, customer: str, incident: str | None, seq: int
+) -> str:
+    """The ID of :func:`notification_id` from its instant's :func:`utc_text`."""
+    # The array json.dumps(..., separators=(",", ":"), ensure_ascii=False) writes, put
+    # together from its own string writer: an outcome computes one ID per notification,
+    # and the whole dumps machinery cost more than the hash (a test keeps the two equal).
+    text = (
+        f"[{_quoted(at_text)},{_quoted(kind)},{_quoted(to)},{_quoted(customer)},"
+        f"{'null' if incident is None else _quoted(incident)},{seq:d}]"
+    )
     # surrogatepass: an ID no JSON document can carry still gets an ID of its own.
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-
-
-#: json.dumps's own string writer for ``ensure_ascii=False`` (C when available).
-_quoted = json.encoder.encode_basestring
-#: The last instant :func:`notification_id` wrote, with its text: the notifications of
-#: one event share their instant. Held by reference, so ``is`` can never be fooled.
-_last_instant: tuple[object, str] = (None, "")
-
-
-def _remember(at: datetime, stamp: str) -> None:
-    global _last_instant
-    _last_instant = (at, stamp)
 
 
 #: What makes two notifications at one instant identical: kind, recipient, customer, incident.

@@ -1,21 +1,61 @@
 """The one JSON encoding of the shell: what ``premier-policy replay`` prints and what the
-HTTP service answers, read and written by the same two functions.
+HTTP service answers, read and written by the same functions.
 
 Reading refuses what is not JSON (``NaN`` and ``Infinity`` included, and nesting too deep
-for the decoder) with a :class:`ValueError` that says why; writing is the canonical form,
-indented, UTF-8 characters kept, one final newline, and never a float JSON lacks.
+for the decoder) with a :class:`ValueError` that says why. Writing is the canonical form:
+compact separators (``","`` and ``":"``, no spaces), keys in the order the document holds
+them (the order the scenario format lists them), UTF-8 characters kept as they are (no
+``\\u`` escapes), one final newline, and never a float JSON lacks. ``indent`` lays the same
+document out for a reader; only the compact text is canonical.
+
+An outcome, the one large document, is written by :func:`encode_outcome`: the same text,
+by `orjson <https://github.com/ijl/orjson>`_ when it is installed (the ``fast`` extra),
+by the standard library otherwise. An outcome holds no float (its schema says
+``integer`` for every number), the one value the two writers spell differently.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from typing import Any, NoReturn
+from collections.abc import Callable
+from typing import Any, Final, Literal, NoReturn
 
-__all__ = ["decode", "encode"]
+__all__ = ["decode", "encode", "encode_outcome", "writer"]
 
 
 def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not JSON")
+
+
+def _orjson() -> Callable[[Any], bytes] | None:
+    """orjson's writer of the canonical text, or None when it is not installed."""
+    try:
+        import orjson
+    except ImportError:
+        return None
+    dumps = orjson.dumps
+    # Only what the standard library writes too: a datetime or a dataclass is its error.
+    options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+    def write(data: Any) -> bytes:
+        return dumps(data, option=options)
+
+    return write
+
+
+#: orjson, imported when an outcome is first written: commands that write none (``due``)
+#: start without it.
+_fast: Final = functools.cache(_orjson)
+
+
+def writer() -> Literal["orjson", "json"]:
+    """Which writer :func:`encode_outcome` uses here: orjson when installed, else the
+    standard library's ``json``."""
+    return "json" if _fast() is None else "orjson"
+
+
+_COMPACT: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def decode(text: str) -> Any:
@@ -34,13 +74,37 @@ def decode(text: str) -> Any:
         raise ValueError("nested too deeply to read") from None
 
 
-def encode(data: Any) -> str:
-    """``data`` as the canonical JSON text of the shell's answers.
+def encode(data: Any, *, indent: int | None = None) -> str:
+    """``data`` as the canonical JSON text of the shell's answers; ``indent`` spaces a
+    level lay it out for a reader instead.
 
-    >>> print(encode({"balance": 2, "customer": "café"}), end="")
+    >>> print(encode({"balance": 2, "customer": "café", "lots": [1, 2]}), end="")
+    {"balance":2,"customer":"café","lots":[1,2]}
+    >>> print(encode({"balance": 2, "lots": [1]}, indent=2), end="")
     {
       "balance": 2,
-      "customer": "café"
+      "lots": [
+        1
+      ]
     }
     """
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    if indent is not None:
+        return json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
+    return _COMPACT.encode(data) + "\n"
+
+
+def encode_outcome(data: Any, *, by: Literal["fast", "json"] = "fast") -> str:
+    """An outcome (a document whose numbers are integers) as the canonical text of
+    :func:`encode`, the same text whoever writes it: ``"fast"``, orjson when it is
+    installed; ``"json"``, the standard library.
+
+    >>> encode_outcome({"as_of": None, "customer": "café"}, by="json")
+    '{"as_of":null,"customer":"café"}\\n'
+    """
+    fast = _fast() if by == "fast" else None
+    if fast is not None:
+        try:
+            return fast(data).decode("utf-8") + "\n"
+        except TypeError:  # orjson's refusals are TypeErrors; the standard library says why
+            pass
+    return encode(data)

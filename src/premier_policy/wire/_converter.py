@@ -58,9 +58,11 @@ def _is_literal(kind: object) -> bool:
 #: The instants every IANA zone (offsets -12:00 to +14:00) can write within the years
 #: 1 to 9999: an event outside them could be accepted and then not written in the
 #: policy zone, so it is malformed (``until`` is checked in the policy zone itself).
+#: In pendulum's UTC, the zone of the instants compared with them: two datetimes of one
+#: tzinfo compare in C, without asking the zone for its offset (3 us an event saved).
 _WRITABLE: Final = (
-    datetime(1, 1, 1, 12, tzinfo=UTC),
-    datetime(9999, 12, 31, 10, tzinfo=UTC),
+    pendulum.DateTime(1, 1, 1, 12, tzinfo=pendulum.UTC),
+    pendulum.DateTime(9999, 12, 31, 10, tzinfo=pendulum.UTC),
 )
 
 __all__ = ["CONVERTER", "MAX_DEPTH", "ScenarioError", "explain", "joined", "json_kind", "plain"]

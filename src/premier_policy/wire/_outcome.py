@@ -19,12 +19,13 @@ import pendulum
 from attrs import field, frozen
 
 from premier_policy.base._instants import zone
-from premier_policy.base._notifications import Notification, NotificationLog, notification_id
+from premier_policy.base._notifications import Notification, NotificationLog, id_digest
 from premier_policy.base._rules import RuleId
 from premier_policy.credits._account import Account
 from premier_policy.incidents._incident import Incident
 from premier_policy.terms._money import Money
 from premier_policy.terms._policy import Policy
+from premier_policy.wire._clock import Clock
 from premier_policy.wire._converter import CONVERTER
 
 __all__ = [
@@ -158,11 +159,13 @@ class _Instants:
     never misses within an outcome however large, and never outlives it.
     """
 
-    __slots__ = ("held", "texts", "zone_info")
+    __slots__ = ("held", "local", "texts", "utc_clock", "utc_texts")
 
     def __init__(self, tz: pendulum.Timezone) -> None:
-        self.zone_info = ZoneInfo(tz.name)
+        self.local = Clock(ZoneInfo(tz.name))
+        self.utc_clock = Clock(UTC)
         self.texts: dict[int, str] = {}
+        self.utc_texts: dict[int, str] = {}
         self.held: list[datetime] = []
 
     def __call__(self, t: datetime) -> str:
@@ -172,17 +175,21 @@ class _Instants:
             text = self.texts[id(t)] = self._iso(t)
         return text
 
+    def utc(self, t: datetime) -> str:
+        """``t`` as a notification ID writes it (``utc_text``), memoised alike."""
+        text = self.utc_texts.get(id(t))
+        if text is None:
+            self.held.append(t)
+            text = self.utc_texts[id(t)] = self.utc_clock.text(t)
+        return text
+
     def _iso(self, t: datetime) -> str:
-        if t.tzinfo is not pendulum.UTC:
-            t = t.astimezone(UTC)
-        plain = datetime(
-            t.year, t.month, t.day, t.hour, t.minute, t.second, t.microsecond, tzinfo=UTC
-        )
-        return plain.astimezone(self.zone_info).isoformat()
+        return self.local.text(t)
 
     def clear(self) -> None:
         """Forget every instant (the end of one outcome)."""
         self.texts.clear()
+        self.utc_texts.clear()
         self.held.clear()
 
 
@@ -218,7 +225,7 @@ def _outcome_converter(tz_name: str) -> tuple[cattrs.Converter, _Instants]:
         # The shape of notification_out (a test holds the two equal).
         return [
             {
-                "id": notification_id(at, kind, to, customer, incident, seq),
+                "id": id_digest(iso.utc(at), kind, to, customer, incident, seq),
                 "at": iso(at),
                 "kind": kind,
                 "to": to,

@@ -1,0 +1,84 @@
+"""Instants written as ISO 8601 text in one zone, fast: the outcome writes hundreds of
+thousands of them.
+
+``datetime.isoformat`` asks the zone for its offset and formats seven numbers every
+time. Within one hour of UTC a zone's offset does not change (no zone changes its offset
+twice within an hour, and an hour whose two ends differ is left to ``isoformat``), so
+:class:`Clock` looks the offset up once per hour and the date and hour once per local
+hour, and writes the minutes and seconds from a table (and the microseconds, when
+there are any, as ``isoformat`` does). An instant in an hour the lookup cannot place is
+written by ``isoformat`` itself: the text is the same.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Final
+
+import pendulum
+
+__all__ = ["Clock"]
+
+#: The epoch in pendulum's UTC: an event's instant minus it is plain C arithmetic.
+_EPOCH: Final = pendulum.DateTime(1970, 1, 1, tzinfo=pendulum.UTC)
+_UTC_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH: Final = datetime(1970, 1, 1)
+#: ``"MM:SS"`` for each second of an hour.
+_MINUTES_SECONDS: Final = tuple(f"{s // 60:02d}:{s % 60:02d}" for s in range(3600))
+_HOUR: Final = 3600
+_minus: Final = datetime.__sub__
+#: An hour of UTC at whose two ends the zone's offsets differ.
+_CHANGING: Final = (0, "")
+
+
+class Clock:
+    """Aware instants as ``isoformat`` writes them in ``zone``, by table lookups.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> clock = Clock(ZoneInfo("Europe/Paris"))
+    >>> clock.text(pendulum.datetime(2026, 3, 29, 0, 59, 59)), clock.text(pendulum.datetime(2026, 3, 29, 1))
+    ('2026-03-29T01:59:59+01:00', '2026-03-29T03:00:00+02:00')
+    """
+
+    __slots__ = ("_hours", "_offsets", "zone")
+
+    def __init__(self, zone: tzinfo) -> None:
+        self.zone = zone
+        #: UTC hour -> (offset in seconds, its text), or _CHANGING.
+        self._offsets: dict[int, tuple[int, str]] = {}
+        #: local hour -> ``"YYYY-MM-DDTHH:"``.
+        self._hours: dict[int, str] = {}
+
+    def text(self, t: datetime) -> str:
+        """``t`` (aware) in the zone, as ``t.astimezone(zone).isoformat()`` writes it."""
+        since = _minus(t, _EPOCH)  # datetime's: pendulum's makes an Interval
+        seconds = since.days * 86400 + since.seconds
+        hour = seconds // _HOUR
+        offset = self._offsets.get(hour)
+        if offset is None:
+            offset = self._offsets[hour] = self._offset(hour)
+        if offset is _CHANGING:
+            return self._slow(t)
+        local = seconds + offset[0]
+        local_hour = local // _HOUR
+        prefix = self._hours.get(local_hour)
+        if prefix is None:
+            prefix = self._hours[local_hour] = (
+                _NAIVE_EPOCH + timedelta(hours=local_hour)
+            ).isoformat()[:14]
+        micro = since.microseconds
+        if micro:
+            return f"{prefix}{_MINUTES_SECONDS[local % _HOUR]}.{micro:06d}{offset[1]}"
+        return f"{prefix}{_MINUTES_SECONDS[local % _HOUR]}{offset[1]}"
+
+    def _offset(self, hour: int) -> tuple[int, str]:
+        start = (_UTC_EPOCH + timedelta(hours=hour)).astimezone(self.zone)
+        end = (_UTC_EPOCH + timedelta(hours=hour, seconds=_HOUR - 1)).astimezone(self.zone)
+        offset = start.utcoffset()
+        if offset is None or offset != end.utcoffset() or offset.microseconds:
+            return _CHANGING
+        return int(offset.total_seconds()), start.isoformat()[19:]
+
+    def _slow(self, t: datetime) -> str:
+        # datetime's own conversion and text: pendulum's write the same, in Python.
+        return datetime.isoformat(datetime.astimezone(t, self.zone))
