@@ -66,14 +66,18 @@ def test_a_book_is_a_value_of_its_lots() -> None:
 
 
 def test_timers_follow_the_policy_asked_about() -> None:
-    """The notice timers kept for one policy are rebuilt for another, and dropped by a
-    change made without a policy."""
+    """The notice timers kept for one policy are rebuilt for another, dropped by a
+    change made without a policy, and kept along by one made with it."""
     policy, other = Policy(), Policy(expiry_notice_days=0)
     book = Book.of((lot(0), lot(1)))
     assert book.next_timer(policy) == T0.add(years=1).subtract(days=30)
     assert book.next_timer(other) == T0.add(years=1)
     changed = book.put(lot(0, remaining=0), None)
     assert changed.next_timer(other) == T0.add(years=1, days=1)
+    indexed = Indexed.of((lot(0), lot(1)))
+    assert indexed.next_timer(policy) == T0.add(years=1).subtract(days=30)
+    used_up = indexed.put(lot(0, remaining=0), policy)  # its timers kept, lot 0's gone
+    assert used_up.next_timer(policy) == T0.add(years=1, days=1).subtract(days=30)
 
 
 class Scanned(Book):
