@@ -5,6 +5,7 @@ and the book a value that compares, hashes and pickles by its lots
 from __future__ import annotations
 
 import pickle
+from typing import Any
 
 import pendulum
 from hypothesis import given
@@ -65,11 +66,122 @@ def test_a_book_is_a_value_of_its_lots() -> None:
 
 
 def test_timers_follow_the_policy_asked_about() -> None:
-    """The notice timers kept for one policy are rebuilt for another, and dropped by a
-    change made without a policy."""
+    """The notice timers kept for one policy are rebuilt for another, dropped by a
+    change made without a policy, and kept along by one made with it."""
     policy, other = Policy(), Policy(expiry_notice_days=0)
     book = Book.of((lot(0), lot(1)))
     assert book.next_timer(policy) == T0.add(years=1).subtract(days=30)
     assert book.next_timer(other) == T0.add(years=1)
     changed = book.put(lot(0, remaining=0), None)
     assert changed.next_timer(other) == T0.add(years=1, days=1)
+    indexed = Indexed.of((lot(0), lot(1)))
+    assert indexed.next_timer(policy) == T0.add(years=1).subtract(days=30)
+    used_up = indexed.put(lot(0, remaining=0), policy)  # its timers kept, lot 0's gone
+    assert used_up.next_timer(policy) == T0.add(years=1, days=1).subtract(days=30)
+
+
+class Scanned(Book):
+    """A book that never builds its trees."""
+
+    __slots__ = ()
+    SMALL = 1_000_000
+
+
+class Indexed(Book):
+    """A book in trees from its first lot."""
+
+    __slots__ = ()
+    SMALL = 0
+
+
+class Switching(Book):
+    """A book that builds its trees at its fourth lot."""
+
+    __slots__ = ()
+    SMALL = 3
+
+
+POLICIES = (Policy(), Policy(expiry_notice_days=3))
+DAYS = st.integers(0, 130)
+#: Mostly the first policy, so the timers kept for it are updated along; sometimes the
+#: other, or none, which drops them.
+WHICH = st.sampled_from((0, 0, 0, 1, None))
+MOVES = st.lists(
+    st.one_of(
+        st.tuples(st.just("buy"), st.integers(0, 60), st.integers(1, 60), st.integers(1, 3), WHICH),
+        st.tuples(st.just("take"), DAYS, WHICH),
+        st.tuples(st.just("back"), st.integers(0, 20), DAYS, WHICH),
+        st.tuples(st.just("fire"), DAYS, st.booleans()),
+    ),
+    max_size=40,
+)
+
+
+def _day(n: int) -> pendulum.DateTime:
+    return T0.add(days=n)
+
+
+def _step(book: Book, move: tuple[Any, ...], bought: int) -> tuple[Book, Any]:
+    """``book`` after ``move``, done as an account does it, and what it answered."""
+    kind, *args = move
+    if kind == "buy":
+        start, length, credits, which = args
+        new = Lot(id=f"p{bought}", product="single", credits=credits, remaining=credits,
+                  purchased_at=_day(start), expires_at=_day(start + length),
+                  price=Money("75.00", "USD"))  # fmt: skip
+        return book.put(new, None if which is None else POLICIES[which]), None
+    if kind == "take":
+        day, which = args
+        chosen = book.first_usable(_day(day))
+        if chosen is not None:
+            book = book.put(chosen.take(), None if which is None else POLICIES[which])
+        return book, chosen
+    if kind == "back":
+        pick, day, which = args
+        taken = [each for each in book.lots if each.consumed]
+        if not taken:
+            return book, None
+        back = taken[pick % len(taken)]
+        policy = None if which is None else POLICIES[which]
+        if policy is not None and not back.remaining:  # as Account.restore deals with them
+            passed = tuple(k for at, k in back.pending(policy) if at < _day(day))
+            back = back.noticed((*back.notices, *passed))
+        return book.put(back.give_back(), policy), back.id
+    day, inclusive = args
+    due = book.due(POLICIES[0], _day(day), inclusive=inclusive)
+    for _, notice, fired in due:  # as Account.advance sends them
+        held = book.get(fired.id)
+        assert held is not None
+        book = book.put(held.noticed((*held.notices, notice)), POLICIES[0])
+    return book, due
+
+
+def _answers(book: Book) -> list[Any]:
+    """Every query of ``book``, at instants all over its lots' lives."""
+    found: list[Any] = [book.lots, hash(book), book.get("p0"), book.get("nope")]
+    for day in range(0, 131, 10):
+        found += [book.balance(_day(day)), book.first_usable(_day(day))]
+    for policy in POLICIES[::-1]:  # the timers of the first are then kept along
+        found.append(book.next_timer(policy))
+        for day in (20, 60, 121):
+            found += [book.due(policy, _day(day), inclusive=i) for i in (False, True)]
+    return found
+
+
+@given(MOVES)
+def test_scans_and_trees_answer_alike(moves: list[tuple[Any, ...]]) -> None:
+    """Buying, taking, restoring and firing notices on a book scanned throughout, one in
+    trees throughout and one switching at its fourth lot give the same answers to every
+    query (credits.consume-order, credits.expiry-notice, input.timers), and equal
+    books."""
+    books: list[Book] = [Scanned(), Indexed(scan=None), Switching()]
+    bought = 0
+    for move in moves:
+        stepped = [_step(book, move, bought) for book in books]
+        bought += move[0] == "buy"
+        books = [book for book, _ in stepped]
+        assert all(answer == stepped[0][1] for _, answer in stepped)
+        expected = _answers(books[0])
+        assert all(_answers(book) == expected for book in books[1:])
+        assert all(book == books[0] for book in books)
+    assert pickle.loads(pickle.dumps(books[1])) == Book.of(books[0].lots) == books[2]

@@ -14,13 +14,14 @@ stays valid) over
 
 Taking, restoring, buying, the balance at an instant and the next timer each cost
 O(log n) expected; the tuple of lots in purchase order is built when asked for, once
-per book.
+per book. A book of at most ``Book.SMALL`` lots, as most customers hold, builds no
+tree: its lots are a plain tuple, and every query a scan of it, faster at that size.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, TypeAlias
+from typing import Any, ClassVar, TypeAlias
 
 import pendulum
 
@@ -180,9 +181,16 @@ def _notices(policy: Policy, lot: Lot) -> Iterator[tuple[Any, tuple[ExpiryNotice
 
 class Book:
     """The lots of one account (see the module notes); a value: equal when the lots
-    are, in purchase order."""
+    are, in purchase order.
 
-    __slots__ = ("_count", "_future", "_ids", "_timers", "_tuple", "_usable")
+    A book of at most ``SMALL`` lots, as most customers hold, is a plain tuple
+    answered by scans, which beat the trees at that size; the lot beyond it builds the
+    trees, which the book keeps from then on. Both answer alike.
+    """
+
+    __slots__ = ("_count", "_future", "_ids", "_scan", "_timers", "_tuple", "_usable")
+
+    SMALL: ClassVar[int] = 32  # the most lots scanned rather than indexed
 
     def __init__(
         self,
@@ -191,20 +199,30 @@ class Book:
         future: Tree = None,
         count: int = 0,
         timers: Timers | None = None,
+        *,
+        scan: tuple[Lot, ...] | None = (),
     ) -> None:
+        self._scan = scan  # the lots in purchase order, when scanned (no trees)
         self._ids = ids  # lot ID -> (purchase number, lot)
         self._usable = usable  # consume order -> lot, weighted by its credits left
         self._future = future  # (purchased_at, ID) -> None, weighted likewise
         self._count = count
         self._timers = timers  # the policy and its notice timers, when known
-        self._tuple: tuple[Lot, ...] | None = None
+        self._tuple: tuple[Lot, ...] | None = scan
 
     @classmethod
     def of(cls, lots: tuple[Lot, ...]) -> Book:
         """A book of ``lots`` (distinct IDs), in that purchase order."""
-        book = cls()
+        if len(lots) <= cls.SMALL:
+            return cls(scan=lots)
+        return cls._indexed(lots)
+
+    @classmethod
+    def _indexed(cls, lots: tuple[Lot, ...]) -> Book:
+        """A book of ``lots`` in trees, however few."""
+        book = cls(scan=None)
         for lot in lots:
-            book = book.put(lot, None)
+            book = book._put(lot, None)
         book._tuple = lots
         return book
 
@@ -228,12 +246,30 @@ class Book:
 
     def get(self, lot_id: str) -> Lot | None:
         """The lot of purchase ``lot_id``, or ``None``."""
+        scan = self._scan
+        if scan is not None:
+            for lot in scan:
+                if lot.id == lot_id:
+                    return lot
+            return None
         found = get(self._ids, lot_id)
         return None if found is None else found[1]
 
     def put(self, new: Lot, policy: Policy | None) -> Book:
         """This book with ``new`` in place of the lot of its ID, or added last. The
         timers are kept up to date when they are those of ``policy``."""
+        scan = self._scan
+        if scan is None:
+            return self._put(new, policy)
+        lot_id = new.id
+        for i, lot in enumerate(scan):
+            if lot.id == lot_id:
+                return self.__class__(scan=(*scan[:i], new, *scan[i + 1 :]))
+        if len(scan) < self.SMALL:
+            return self.__class__(scan=(*scan, new))
+        return self._indexed((*scan, new))
+
+    def _put(self, new: Lot, policy: Policy | None) -> Book:
         held = get(self._ids, new.id)
         old: Lot | None = None if held is None else held[1]
         number = self._count if held is None else held[0]
@@ -257,11 +293,23 @@ class Book:
                     tree = put(tree, key, value)
             timers = (policy, tree)
         ids = put(self._ids, new.id, (number, new))
-        return Book(ids, usable, future, self._count + (held is None), timers)
+        count = self._count + (held is None)
+        return self.__class__(ids, usable, future, count, timers, scan=None)
 
     def first_usable(self, t: pendulum.DateTime) -> Lot | None:
         """The lot a credit is taken from at ``t`` (``credits.consume-order``): the
         first holding credits, valid then, in consume order."""
+        scan = self._scan
+        if scan is not None:
+            chosen: Lot | None = None
+            for each in scan:
+                if (
+                    each.remaining
+                    and each.purchased_at <= t < each.expires_at
+                    and (chosen is None or _order(each) < _order(chosen))
+                ):
+                    chosen = each
+            return chosen
         for node in after(self._usable, t):
             lot: Lot = node[1]
             if lot.purchased_at <= t:
@@ -271,6 +319,13 @@ class Book:
     def balance(self, t: pendulum.DateTime) -> int:
         """The credits left in the lots valid at ``t``: those expiring after it, less
         those bought after it (which expire later still)."""
+        scan = self._scan
+        if scan is not None:
+            total = 0
+            for lot in scan:
+                if lot.purchased_at <= t < lot.expires_at:
+                    total += lot.remaining
+            return total
         return weight_after(self._usable, t) - weight_after(self._future, t)
 
     def _timer_tree(self, policy: Policy) -> Tree:
@@ -285,6 +340,17 @@ class Book:
 
     def next_timer(self, policy: Policy) -> pendulum.DateTime | None:
         """The instant of the first pending notice of a lot holding credits."""
+        scan = self._scan
+        if scan is not None:
+            earliest: pendulum.DateTime | None = None
+            for lot in scan:
+                if lot.remaining:
+                    # A lot's pending notices come in firing order: its first is its earliest.
+                    for at, _ in lot.pending(policy):
+                        if earliest is None or at < earliest:
+                            earliest = at
+                        break
+            return earliest
         node = first(self._timer_tree(policy))
         return None if node is None else node[0][0]
 
@@ -293,6 +359,16 @@ class Book:
     ) -> list[tuple[pendulum.DateTime, ExpiryNotice, Lot]]:
         """The pending notices of lots holding credits due before ``end`` (at or
         before, if ``inclusive``), in firing order, with their lots."""
+        scan = self._scan
+        if scan is not None:
+            due = sorted(
+                (at, EXPIRY_NOTICES.index(kind), _order(lot), kind, lot)
+                for lot in scan
+                if lot.remaining
+                for at, kind in lot.pending(policy)
+                if at < end or (inclusive and at == end)
+            )
+            return [(at, kind, lot) for at, _, _, kind, lot in due]
         found: list[tuple[pendulum.DateTime, ExpiryNotice, Lot]] = []
         for node in after(self._timer_tree(policy), _BOTTOM):
             at = node[0][0]
