@@ -98,6 +98,10 @@ def _bad(detail: str, where: str | None) -> PolicyError:
 #: opening is its first target's start), and one value per instant is fewer objects for
 #: the garbage collector. Emptied after each reading (read_snapshot), never kept.
 _READ: dict[str, pendulum.DateTime] = {}
+#: The same for the small frozen values most incidents and lots repeat (an allowance, a
+#: price), by the JSON values they were checked and built from, all of exact types: an
+#: equal input builds an equal value, so the first one built stands for them all.
+_SHARED: dict[tuple[object, ...], Any] = {}
 
 
 def _instant(value: object, _: object) -> pendulum.DateTime:
@@ -134,7 +138,25 @@ def _money(value: object, _: object) -> Money:
     amount = value["amount"]
     if type(amount) is not str:
         raise PolicyError(f"expected a decimal string, got {json_kind(amount)}", field="amount")
-    return Money(amount, value["currency"])
+    currency = value["currency"]
+    if type(currency) is not str:
+        return Money(amount, currency)  # to say what is wrong
+    key = ("money", amount, currency)
+    found = _SHARED.get(key)
+    if found is None:
+        found = _SHARED[key] = Money(amount, currency)
+    return found
+
+
+def _allowance(raw: Mapping[str, Any]) -> Allowance:
+    minutes, used, warned = raw["minutes"], raw["used"], raw["warned"]
+    if type(minutes) is not int or type(used) is not int or type(warned) is not int:
+        return Allowance(minutes=minutes, used=used, warned=warned)  # to say what is wrong
+    key = ("allowance", minutes, used, warned)
+    found = _SHARED.get(key)
+    if found is None:
+        found = _SHARED[key] = Allowance(minutes=minutes, used=used, warned=warned)
+    return found
 
 
 def _is_tuple(kind: object) -> bool:
@@ -401,9 +423,7 @@ def _incident(raw: Mapping[str, Any]) -> Incident:
         state=raw["state"],
         opened_at=_instant(raw["opened_at"], None),
         lots=tuple(lots),
-        allowance=Allowance(
-            minutes=allowance["minutes"], used=allowance["used"], warned=allowance["warned"]
-        ),
+        allowance=_allowance(allowance),
         response_targets=tuple([_target(each) for each in targets]),
         resolved_at=_optional_instant(raw["resolved_at"]),
         auto_close_at=_optional_instant(raw["auto_close_at"]),
@@ -554,6 +574,7 @@ def read_snapshot(document: object) -> Parts:
         return _read(_header(document))
     finally:
         _READ.clear()
+        _SHARED.clear()
 
 
 def _read(doc: Mapping[str, Any]) -> Parts:
