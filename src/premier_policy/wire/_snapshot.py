@@ -39,7 +39,7 @@ from premier_policy.credits._account import Account
 from premier_policy.credits._lots import Lot
 from premier_policy.incidents._allowance import Allowance
 from premier_policy.incidents._incident import Incident
-from premier_policy.incidents._response import ResponseTarget
+from premier_policy.incidents._response import ResponseTarget, checked_target
 from premier_policy.terms._money import Money
 from premier_policy.terms._policy import Policy, PolicyChange
 from premier_policy.wire._converter import CONVERTER, explain, json_kind
@@ -394,12 +394,12 @@ def _optional_instant(value: object) -> pendulum.DateTime | None:
 def _target(raw: object) -> ResponseTarget:
     if type(raw) is not dict or raw.keys() != _TARGET_KEYS or type(raw["breached"]) is not bool:
         raise ValueError("not a target as a snapshot writes it")
-    return ResponseTarget(
-        started_at=_instant(raw["started_at"], None),
-        due_at=_instant(raw["due_at"], None),
-        met_at=_optional_instant(raw["met_at"]),
-        breached=raw["breached"],
-        dropped_at=_optional_instant(raw["dropped_at"]),
+    return checked_target(
+        _instant(raw["started_at"], None),
+        _instant(raw["due_at"], None),
+        _optional_instant(raw["met_at"]),
+        raw["breached"],
+        _optional_instant(raw["dropped_at"]),
     )
 
 
