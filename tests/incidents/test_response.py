@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from premier_policy import PolicyError, ResponseTarget, RuleId
+from premier_policy.incidents._response import checked_target
 
 START = pendulum.datetime(2026, 11, 27, 9, tz="UTC")
 DUE = START.add(hours=2)
@@ -153,3 +154,39 @@ def test_meet_and_drop_refuse_non_utc_instants_naming_the_instant_field(
     with pytest.raises(PolicyError) as info:
         operation(target, at)
     assert info.value.field == {"meet": "met_at", "drop": "dropped_at"}[operation.__name__]
+
+
+_INSTANT = st.sampled_from(
+    [START, START.add(hours=1), DUE, DUE.add(minutes=1), START.subtract(minutes=1)]
+)
+_FIELD = st.one_of(
+    st.none(), _INSTANT, st.just(datetime(2026, 11, 27, 9, tzinfo=UTC)), st.just("09:00")
+)
+
+
+@given(
+    started=st.one_of(_INSTANT, _FIELD),
+    due=st.one_of(_INSTANT, _FIELD),
+    met=_FIELD,
+    breached=st.sampled_from([False, True, 0, 1]),
+    dropped=_FIELD,
+)
+def test_the_checked_fast_constructor_is_the_constructor(
+    started: object, due: object, met: object, breached: object, dropped: object
+) -> None:
+    """checked_target (a snapshot's reading) accepts exactly what the constructor does,
+    builds the equal value, and otherwise raises the constructor's error."""
+    fields = {
+        "started_at": started, "due_at": due, "met_at": met, "breached": breached,
+        "dropped_at": dropped,
+    }  # fmt: skip
+    try:
+        expected: ResponseTarget | str = ResponseTarget(**fields)  # type: ignore[arg-type]
+    except Exception as error:  # None for started_at is a TypeError: the same one
+        expected = f"{type(error).__name__}: {error}"
+    try:
+        found: ResponseTarget | str = checked_target(*fields.values())  # type: ignore[arg-type]
+    except Exception as error:
+        found = f"{type(error).__name__}: {error}"
+    assert found == expected
+    assert type(found) is type(expected)

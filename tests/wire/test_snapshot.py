@@ -160,6 +160,10 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
         lambda d: d["accounts"][0]["lots"][0].update(price={"amount": 225, "currency": "USD"}),
         "accounts[0].lots[0].price",
     ),
+    "lot-currency-as-number": (
+        lambda d: d["accounts"][0]["lots"][0].update(price={"amount": "225.00", "currency": 840}),
+        "accounts[0].lots[0].price",
+    ),
     "lot-listed-twice": (
         lambda d: d["accounts"][1]["lots"].append(d["accounts"][0]["lots"][0]),
         "accounts[1].lots[1].id",
@@ -219,6 +223,10 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
     "incident-allowance-overused": (
         lambda d: d["incidents"][0]["allowance"].update(used=241),
         "incidents[0].allowance.used",
+    ),
+    "incident-warned-as-boolean": (
+        lambda d: d["incidents"][0]["allowance"].update(warned=True),
+        "incidents[0].allowance.warned",
     ),
     "incident-breached-as-number": (
         lambda d: d["incidents"][2]["response_targets"][0].update(breached=0),

@@ -37,7 +37,9 @@ from premier_policy.base._notifications import AUDIENCES, TallyKey
 from premier_policy.base._rules import RuleId
 from premier_policy.credits._account import Account
 from premier_policy.credits._lots import Lot
+from premier_policy.incidents._allowance import Allowance
 from premier_policy.incidents._incident import Incident
+from premier_policy.incidents._response import ResponseTarget, checked_target
 from premier_policy.terms._money import Money
 from premier_policy.terms._policy import Policy, PolicyChange
 from premier_policy.wire._converter import CONVERTER, explain, json_kind
@@ -96,6 +98,10 @@ def _bad(detail: str, where: str | None) -> PolicyError:
 #: opening is its first target's start), and one value per instant is fewer objects for
 #: the garbage collector. Emptied after each reading (read_snapshot), never kept.
 _READ: dict[str, pendulum.DateTime] = {}
+#: The same for the small frozen values most incidents and lots repeat (an allowance, a
+#: price), by the JSON values they were checked and built from, all of exact types: an
+#: equal input builds an equal value, so the first one built stands for them all.
+_SHARED: dict[tuple[object, ...], Any] = {}
 
 
 def _instant(value: object, _: object) -> pendulum.DateTime:
@@ -132,7 +138,25 @@ def _money(value: object, _: object) -> Money:
     amount = value["amount"]
     if type(amount) is not str:
         raise PolicyError(f"expected a decimal string, got {json_kind(amount)}", field="amount")
-    return Money(amount, value["currency"])
+    currency = value["currency"]
+    if type(currency) is not str:
+        return Money(amount, currency)  # to say what is wrong
+    key = ("money", amount, currency)
+    found = _SHARED.get(key)
+    if found is None:
+        found = _SHARED[key] = Money(amount, currency)
+    return found
+
+
+def _allowance(raw: Mapping[str, Any]) -> Allowance:
+    minutes, used, warned = raw["minutes"], raw["used"], raw["warned"]
+    if type(minutes) is not int or type(used) is not int or type(warned) is not int:
+        return Allowance(minutes=minutes, used=used, warned=warned)  # to say what is wrong
+    key = ("allowance", minutes, used, warned)
+    found = _SHARED.get(key)
+    if found is None:
+        found = _SHARED[key] = Allowance(minutes=minutes, used=used, warned=warned)
+    return found
 
 
 def _is_tuple(kind: object) -> bool:
@@ -189,11 +213,14 @@ def _fields(cls: type[Any], order: bool) -> frozenset[str]:
     return found
 
 
-def _structure(value: object, cls: type[Any], where: str, *, order: bool = False) -> Any:
-    """``value`` as a ``cls``; ``order``: it also has an ``order`` key, not the value's."""
+def _structure(
+    value: object, cls: type[Any], where: str, *, order: bool = False, fast: bool = True
+) -> Any:
+    """``value`` as a ``cls``; ``order``: it also has an ``order`` key, not the value's;
+    ``fast``: try the converter without cattrs's notes first."""
     if not isinstance(value, Mapping):
         raise _bad(f"expected an object, got {json_kind(value)}", where)
-    if value.keys() <= _fields(cls, order):
+    if fast and value.keys() <= _fields(cls, order):
         try:
             return _FAST.structure(value, cls)
         except Exception:  # whatever it was, the detailed reading says what
@@ -355,6 +382,58 @@ def _late(incident: Incident, at: pendulum.DateTime | None) -> tuple[str, pendul
     return None
 
 
+_INCIDENT_KEYS: Final = frozenset(each.name for each in attrs.fields(Incident)) | {"order"}
+_TARGET_KEYS: Final = frozenset(each.name for each in attrs.fields(ResponseTarget))
+_ALLOWANCE_KEYS: Final = frozenset(each.name for each in attrs.fields(Allowance))
+
+
+def _optional_instant(value: object) -> pendulum.DateTime | None:
+    return None if value is None else _instant(value, None)
+
+
+def _target(raw: object) -> ResponseTarget:
+    if type(raw) is not dict or raw.keys() != _TARGET_KEYS or type(raw["breached"]) is not bool:
+        raise ValueError("not a target as a snapshot writes it")
+    return checked_target(
+        _instant(raw["started_at"], None),
+        _instant(raw["due_at"], None),
+        _optional_instant(raw["met_at"]),
+        raw["breached"],
+        _optional_instant(raw["dropped_at"]),
+    )
+
+
+def _incident(raw: Mapping[str, Any]) -> Incident:
+    """An incident as a snapshot writes it (every key, JSON types), through the checked
+    constructors of its parts, without cattrs: most of a restore is incidents. Anything
+    else raises, and the detailed reading says what is wrong."""
+    allowance, lots, targets = raw["allowance"], raw["lots"], raw["response_targets"]
+    if (
+        raw.keys() != _INCIDENT_KEYS
+        or type(allowance) is not dict
+        or allowance.keys() != _ALLOWANCE_KEYS
+        or type(lots) is not list
+        or type(targets) is not list
+    ):
+        raise ValueError("not an incident as a snapshot writes it")
+    return Incident(
+        id=raw["id"],
+        customer=raw["customer"],
+        area=raw["area"],
+        state=raw["state"],
+        opened_at=_instant(raw["opened_at"], None),
+        lots=tuple(lots),
+        allowance=_allowance(allowance),
+        response_targets=tuple([_target(each) for each in targets]),
+        resolved_at=_optional_instant(raw["resolved_at"]),
+        auto_close_at=_optional_instant(raw["auto_close_at"]),
+        closed_at=_optional_instant(raw["closed_at"]),
+        reopen_until=_optional_instant(raw["reopen_until"]),
+        policy_version=raw["policy_version"],
+        invalid_reason=raw["invalid_reason"],
+    )
+
+
 def _incidents(
     doc: Mapping[str, Any], at: pendulum.DateTime | None, accounts: Mapping[str, Account]
 ) -> list[tuple[Incident, int]]:
@@ -364,7 +443,10 @@ def _incidents(
     for n, raw in enumerate(_list(doc, "incidents")):
         # Paths are written only for an error: a snapshot has tens of thousands of these.
         body, order = _ordered(raw, f"incidents[{n}]")
-        incident: Incident = _structure(body, Incident, f"incidents[{n}]", order=True)
+        try:
+            incident = _incident(body)
+        except Exception:  # whatever it was, the detailed reading says what
+            incident = _structure(body, Incident, f"incidents[{n}]", order=True, fast=False)
         if incident.id in ids:
             raise _bad(f"incident {incident.id} is listed twice", f"incidents[{n}].id")
         ids.add(incident.id)
@@ -492,6 +574,7 @@ def read_snapshot(document: object) -> Parts:
         return _read(_header(document))
     finally:
         _READ.clear()
+        _SHARED.clear()
 
 
 def _read(doc: Mapping[str, Any]) -> Parts:
