@@ -30,7 +30,7 @@ from premier_policy import replay
 PARIS_WINTER = timezone(timedelta(hours=1))
 START = datetime(2026, 1, 5, 8, tzinfo=PARIS_WINTER)
 SPAN = timedelta(days=240)
-TARGET_EVENTS_PER_SECOND = 20_000
+TARGET_EVENTS_PER_SECOND = 50_000  # issue #17
 MAX_RATIO = 11.0
 
 
