@@ -52,3 +52,31 @@ def test_due_loads_neither_engine_nor_wire() -> None:
     heavy = {"cattrs", "orjson", "holidays", "importlib.metadata", "premier_policy.engine"}
     assert loaded & heavy == set()
     assert {m for m in loaded if m.startswith("premier_policy.wire")} == set()
+
+
+def test_the_lazy_loader_imports_each_name_from_its_wing_and_keeps_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """__getattr__, called as Python calls it for a name not loaded yet, returns the
+    wing's own object and keeps it, so the next use finds it without a call."""
+    names = vars(premier_policy)
+    for name, home in premier_policy._HOMES.items():
+        monkeypatch.delitem(names, name, raising=False)
+        value = premier_policy.__getattr__(name)
+        assert value is getattr(importlib.import_module(home), name)
+        assert names[name] is value
+
+
+def test_the_lazy_loader_names_the_package_for_an_unknown_name() -> None:
+    """An unknown name raises AttributeError worded as Python words it for a module."""
+    with pytest.raises(AttributeError) as raised:
+        premier_policy.__getattr__("Replay")
+    assert str(raised.value) == "module 'premier_policy' has no attribute 'Replay'"
+
+
+def test_dir_lists_every_public_name_and_the_modules_own_sorted() -> None:
+    """dir() offers every public name, loaded or not, beside the module's own globals,
+    sorted and without repeats."""
+    listed = premier_policy.__dir__()
+    assert listed == sorted(set(listed))
+    assert set(premier_policy.__all__) | {"_HOMES", "__getattr__"} <= set(listed)
