@@ -296,7 +296,7 @@ def test_read_scenario() -> None:
         ("events", None, "scenario"),
         ({}, None, "events"),
         ({"events": {}}, None, "events"),
-        ({"events": [], "title": "x"}, None, "title"),
+        ({"events": [], "title": "x"}, RuleId.INPUT_MALFORMED, "title"),
         ({"events": [], "policy": {"timezone": "Nowhere/Land"}}, None, "policy.timezone"),
         (
             {"events": [], "policy": {"products": {"a": {"credits": 0, "price": "1"}}}},
@@ -785,6 +785,7 @@ _POLICY: dict[str, Any] = {
     "hours": {"mon": [["08:00", "19:00"]]},
     "openings": {"2026-12-26": [["09:00", "12:00"]]},
     "products": {"single": {"credits": 1, "price": "75.00"}},
+    "holidays": {"country": "FR"},
 }
 
 
@@ -795,43 +796,64 @@ def _deep(depth: int) -> object:
     return value
 
 
-def _put(document: dict[Any, Any], path: tuple[str, ...], key: object, value: object) -> None:
+def _put(document: dict[Any, Any], path: tuple[str | int, ...], key: object, value: object) -> None:
+    target: Any = document
     for part in path:
-        document = document[part]
-    document[key] = value
+        target = target[part]
+    target[key] = value
 
 
-# Every mapping a scenario holds: an event, the policy, and the mappings inside it.
-_MAPPINGS = [((), "event"), (("policy",), "policy")] + [
-    (("policy", name), f"policy.{name}") for name in ("hours", "openings", "products")
+# Every mapping a scenario holds: the scenario itself, an event, the policy, the mappings
+# inside it, and the policy of a dated change.
+_MAPPINGS: list[tuple[tuple[str | int, ...], str]] = [
+    ((), "scenario"),
+    (("events", 0), "event"),
+    (("policy",), "policy"),
+    *((("policy", name), f"policy.{name}") for name in ("hours", "openings", "products")),
+    (("policy", "holidays"), "policy.holidays"),
+    (("policy", "products", "single"), "policy.products"),
+    (("policy_changes", 0, "policy"), "policy_changes[0].policy"),
+    (("policy_changes", 0, "policy", "holidays"), "policy_changes[0].policy.holidays"),
 ]
-_MAPPINGS.append((("policy", "products", "single"), "policy.products"))
 
 
 @pytest.mark.parametrize(("path", "field"), _MAPPINGS, ids=[f for _, f in _MAPPINGS])
 def test_a_key_that_is_not_a_string_is_malformed_where_it_sits(
-    path: tuple[str, ...], field: str
+    path: tuple[str | int, ...], field: str
 ) -> None:
-    """{1: 2} in any mapping of a scenario is input.malformed naming the mapping."""
-    if path:
-        document: dict[str, Any] = {"policy": _copy(_POLICY), "events": []}
-        _put(document, path, 1, 2)
-        with pytest.raises(ScenarioError) as caught:
-            replay(document)
-        error: PolicyError = caught.value
-    else:
+    """{1: 2} in any mapping of a scenario is input.malformed naming the mapping: a
+    document error, or for an event that event's refusal."""
+    change = {"from": "2027-01-01T00:00:00+01:00", "policy": {"holidays": {"country": "DE"}}}
+    document: dict[Any, Any] = {
+        "policy": _copy(_POLICY),
+        "policy_changes": [_copy(change)],
+        "events": [dict(_OPEN)],
+    }
+    _put(document, path, 1, 2)
+    if path[:1] == ("events",):
+        (result,) = replay(document)["results"]
+        assert (result["rule"], result["message"]) == (
+            RuleId.INPUT_MALFORMED,
+            f"malformed event: {field}: expected string keys, got the key 1",
+        )
         bad: dict[Any, object] = {**_OPEN, 1: 2}
         with pytest.raises(PolicyError) as caught_event:
             event_from_dict(bad)
-        error = caught_event.value
+        error: PolicyError = caught_event.value
+    else:
+        with pytest.raises(ScenarioError) as caught:
+            replay(document)
+        error = caught.value
     assert (error.rule, error.field) == (RuleId.INPUT_MALFORMED, field)
-    assert "the key 1" in error.detail
+    assert error.detail == "expected string keys, got the key 1"
 
 
 def _copy(value: Any) -> Any:
     """A deep copy of plain JSON data."""
     if isinstance(value, dict):
         return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
     return value
 
 
