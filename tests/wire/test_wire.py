@@ -24,11 +24,13 @@ from premier_policy import (
     Resolve,
     RuleId,
     ScenarioError,
+    World,
     event_from_dict,
     event_to_dict,
     policy_from_dict,
     replay,
 )
+from premier_policy.base._echo import ECHO_LIMIT, named, shown
 from premier_policy.base._events import Area, InvalidReason
 from premier_policy.base._instants import zone
 from premier_policy.base._notifications import Notification
@@ -846,6 +848,69 @@ def test_a_key_that_is_not_a_string_is_malformed_where_it_sits(
         error = caught.value
     assert (error.rule, error.field) == (RuleId.INPUT_MALFORMED, field)
     assert error.detail == "expected string keys, got the key 1"
+
+
+#: Any text as a key: lone surrogates, line breaks and long keys included.
+_KEYS = st.text(
+    st.characters(exclude_categories=()) | st.characters(categories=["Cs"]), max_size=100
+)
+#: Every name a scenario knows as a key somewhere: an unknown key is none of them.
+_KNOWN = {"$schema", "description", "policy", "policy_changes", "until", "state"}
+_KNOWN |= {"return_state", "events", "type", "country", "subdivision", "mon", "tue", "wed"}
+_KNOWN |= {"thu", "fri", "sat", "sun", *attrs.fields_dict(_Overrides)}
+_KNOWN |= {field.name for cls in EVENT_TYPES.values() for field in attrs.fields(cls)}
+_KNOWN |= set(World(Policy()).snapshot())
+
+
+def _unknown_key_in(where: str, key: str) -> dict[str, Any]:
+    """A scenario with ``key`` where ``where`` says: a key nothing there knows."""
+    policies: dict[str, dict[str, Any]] = {
+        "policy": {key: 1},
+        "policy.hours": {"hours": {key: [["08:00", "19:00"]]}},
+        "policy.openings": {"openings": {key: [[8, 9]]}},  # a bad date or bad spans
+        "policy.products": {"products": {key: {"credits": 0, "price": "75.00"}}},
+        "policy.holidays": {"holidays": {"country": "FR", key: "x"}},
+    }
+    if where == "event":
+        return {"events": [{**_OPEN, key: 1}]}
+    if where == "scenario":
+        return {key: 1, "events": []}
+    if where == "state":
+        return {"state": {**World(Policy()).snapshot(), key: 1}, "events": []}
+    if where == "policy_changes[0].policy":
+        return {"policy_changes": [{"from": AT, "policy": {key: 1}}], "events": []}
+    return {"policy": policies[where], "events": []}
+
+
+_PLACES = ["event", "scenario", "state", "policy_changes[0].policy", "policy", "policy.hours",
+           "policy.openings", "policy.products", "policy.holidays"]  # fmt: skip
+
+
+@given(st.sampled_from(_PLACES), _KEYS.filter(lambda key: key not in _KNOWN))
+def test_an_unknown_key_is_named_in_text_utf_8_can_write(where: str, key: str) -> None:
+    """Whatever an unknown key holds (a lone surrogate, a line break, ten thousand
+    characters), the refusal or document error naming it is one line of UTF-8 text:
+    short printable keys as they are, anything else by its bounded echo."""
+    document = _unknown_key_in(where, key)
+    if where == "event":
+        (result,) = replay(document)["results"]
+        rule, message = result["rule"], result["message"]
+        assert message == f"malformed event: {named(key)}: unknown field"
+    else:
+        with pytest.raises(ScenarioError) as caught:
+            replay(document)
+        rule, message, field = caught.value.rule, str(caught.value), caught.value.field
+        assert field is not None
+        assert field.startswith(named(key) if where == "scenario" else where)
+    assert rule is not None
+    message.encode("utf-8")  # no lone surrogate
+    assert message.isprintable()
+    assert len(message) < 600
+    # Named in the field path as itself (a short printable key) or by its bounded echo,
+    # or echoed in the detail as a refused value is.
+    assert named(key) in message or shown(key) in message
+    assert (named(key) == key) is (key != "" and key.isprintable() and len(key) <= ECHO_LIMIT)
+    assert named(key) in message
 
 
 def _copy(value: Any) -> Any:

@@ -9,7 +9,7 @@ from typing import Any, Final
 import pendulum
 from attrs import evolve, frozen
 
-from premier_policy.base._echo import shown
+from premier_policy.base._echo import named, shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._instants import parse_instant
 from premier_policy.base._rules import RuleId
@@ -99,7 +99,7 @@ def read_scenario(document: object) -> Scenario:
             raise ScenarioError(
                 f"unknown field; a scenario has {', '.join(_SCENARIO_KEYS)}",
                 rule=RuleId.INPUT_MALFORMED,
-                field=key or shown(key),  # an empty key too has a visible name
+                field=named(key),  # an empty key too has a visible name
             )
     events = document.get("events")
     if not isinstance(events, list):

@@ -32,6 +32,7 @@ import pendulum
 from attrs import evolve, frozen
 from cattrs.errors import ClassValidationError
 
+from premier_policy.base._echo import named
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._notifications import AUDIENCES, TallyKey
 from premier_policy.base._rules import RuleId
@@ -296,8 +297,7 @@ def _header(document: object) -> Mapping[str, Any]:
         raise _bad(f"unknown version {repr(version)[:20]}; this library reads {VERSION}", "version")
     for key in document:
         if key not in _KEYS:
-            shown = key if isinstance(key, str) and key else repr(key)
-            raise _bad(f"unknown field; a snapshot has {', '.join(_KEYS)}", shown[:60])
+            raise _bad(f"unknown field; a snapshot has {', '.join(_KEYS)}", named(key))
     for key in _KEYS:
         if key not in document:
             raise _bad("missing", key)
@@ -342,7 +342,8 @@ def _accounts(doc: Mapping[str, Any], at: pendulum.DateTime | None) -> list[tupl
         body, order = _ordered(raw, where)
         if sorted(body) != ["customer", "lots", "order"]:
             extra = sorted(set(body) - {"customer", "lots", "order"})
-            raise _bad("unknown field" if extra else "missing", f"{where}.{(extra or ['lots'])[0]}")
+            field = named(extra[0]) if extra else "lots"
+            raise _bad("unknown field" if extra else "missing", f"{where}.{field}")
         if not isinstance(body["lots"], list):
             raise _bad(f"expected a list, got {json_kind(body['lots'])}", f"{where}.lots")
         lots = []
