@@ -203,11 +203,19 @@ def test_no_overrides_is_the_default_policy() -> None:
         ({"timezone": 5}, None, "timezone"),
         ({"hours": {"monday": []}}, RuleId.HOURS_SCHEDULE, "hours"),
         ({"hours": [["08:00", "19:00"]]}, RuleId.HOURS_SCHEDULE, "hours"),
-        ({"hours": {"mon": "x"}}, RuleId.HOURS_SCHEDULE, "mon"),
-        ({"hours": {"mon": ["08:00-19:00"]}}, RuleId.HOURS_SCHEDULE, "mon"),
+        # Every error of a day names it under hours, as the policy object nests it.
+        ({"hours": {"mon": "x"}}, RuleId.HOURS_SCHEDULE, "hours.mon"),
+        ({"hours": {"mon": ["08:00-19:00"]}}, RuleId.HOURS_SCHEDULE, "hours.mon"),
+        ({"hours": {"wed": [["19:00", "08:00"]]}}, RuleId.HOURS_SCHEDULE, "hours.wed"),
+        (
+            {"hours": {"fri": [["08:00", "12:00"], ["11:00", "13:00"]]}},
+            RuleId.HOURS_SCHEDULE,
+            "hours.fri",
+        ),
+        ({"hours": {}}, RuleId.HOURS_SCHEDULE, "hours"),  # a week with no open time
         # Numbers are minutes of the day in Python, never on the wire (00:08-00:19).
-        ({"hours": {"mon": [[8, 19]]}}, RuleId.HOURS_SCHEDULE, "hours" + ".mon"),  # a field path
-        ({"hours": {"tue": [["08:00", 19.0]]}}, RuleId.HOURS_SCHEDULE, "hours" + ".tue"),
+        ({"hours": {"mon": [[8, 19]]}}, RuleId.HOURS_SCHEDULE, "hours.mon"),
+        ({"hours": {"tue": [["08:00", 19.0]]}}, RuleId.HOURS_SCHEDULE, "hours.tue"),
         ({"openings": {"2026-12-05": [[540, 720]]}}, RuleId.HOURS_CLOSURES, "openings.2026-12-05"),
         ({"closures": ["2026-02-30"]}, RuleId.HOURS_CLOSURES, "closures"),
         ({"holidays": "FR"}, RuleId.HOURS_HOLIDAYS, "holidays"),

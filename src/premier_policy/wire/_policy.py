@@ -105,7 +105,7 @@ def _calendar(doc: _Overrides) -> Calendar:
     if isinstance(doc.hours, Mapping):
         for day, value in doc.hours.items():
             _clocks(value, f"hours.{named(day)}", RuleId.HOURS_SCHEDULE)
-    week = WeeklySchedule.default() if doc.hours is None else WeeklySchedule.from_mapping(doc.hours)
+    week = WeeklySchedule.default() if doc.hours is None else _week(doc.hours)
     extra: list[Opening] = []
     if doc.openings is not None:
         for day, value in _mapping(doc.openings, "openings", RuleId.HOURS_CLOSURES).items():
@@ -116,13 +116,28 @@ def _calendar(doc: _Overrides) -> Calendar:
                 extra.extend(Opening(day, span) for span in found)
             except PolicyError as error:  # the day, or a span on it, names its own field
                 raise PolicyError(error.detail, rule=error.rule, field=where) from None
-    return Calendar(
-        timezone=doc.timezone if doc.timezone is not None else Calendar().timezone,
-        week=week,
-        closures=() if doc.closures is None else doc.closures,
-        openings=tuple(extra),
-        holidays=_holidays(doc.holidays),
-    )
+    holidays = _holidays(doc.holidays)
+    try:
+        return Calendar(
+            timezone=doc.timezone if doc.timezone is not None else Calendar().timezone,
+            week=week,
+            closures=() if doc.closures is None else doc.closures,
+            openings=tuple(extra),
+            holidays=holidays,
+        )
+    except PolicyError as error:  # a week with no open time: on the wire, the hours
+        field = "hours" if error.field == "week" else error.field
+        raise PolicyError(error.detail, rule=error.rule, field=field) from None
+
+
+def _week(hours: object) -> WeeklySchedule:
+    """``policy.hours`` as a schedule; a day's error names the day under ``hours``
+    (``hours.mon``), where the Python API names the argument (``mon``)."""
+    try:
+        return WeeklySchedule.from_mapping(hours)
+    except PolicyError as error:
+        inner = None if error.field == "hours" else error.field
+        raise PolicyError(error.detail, rule=error.rule, field=joined("hours", inner)) from None
 
 
 def _catalog(doc: _Overrides) -> Catalog:
