@@ -38,7 +38,7 @@ from premier_policy.engine import _time_order as time_order
 from premier_policy.engine import _world as world_module
 from premier_policy.engine._fold import Fold
 from premier_policy.engine._world import Applied
-from premier_policy.strategies import events
+from premier_policy.strategies import calendars, events, policies, timelines
 
 PARIS = timezone(timedelta(hours=1))  # winter: all these instants are in CET
 
@@ -541,12 +541,31 @@ def test_a_refusal_tells_a_customer_nothing_of_another(
         assert told.result == alone, probe
 
 
-@settings(max_examples=40)
-@given(events(max_size=15), st.integers(1, 4))
-def test_at_next_event_at_something_fires(sequence: list[Event], wakes: int) -> None:
+@st.composite
+def _lived_policies(draw: st.DrawFn) -> tuple[Policy, list[Event]]:
+    """The service's policy, any policy with or without public holidays, or a timeline
+    of dated changes (hours, holidays and terms), and events under it; the events and
+    the changes share a window of 60 days, so that changes fall among the events."""
+    start = draw(st.datetimes(datetime(2026, 1, 1), datetime(2027, 12, 1), timezones=st.just(UTC)))
+    end = start + timedelta(days=60)
+    policy = draw(
+        st.one_of(
+            st.just(Policy()),
+            policies(calendars=calendars(holidays="mixed")),
+            timelines(min_size=1, min_value=start, max_value=end),
+        )
+    )
+    return policy, draw(events(policy=policy, max_size=15, min_value=start, max_value=end))
+
+
+@settings(max_examples=60)
+@given(_lived_policies(), st.integers(1, 4))
+def test_at_next_event_at_something_fires(drawn: tuple[Policy, list[Event]], wakes: int) -> None:
     """input.timers: a host waking at next_event_at always gets a notification, again and
-    again: no reported timer fires nothing (a used-up lot's expiry notices included)."""
-    world = World(Policy())
+    again: no reported timer fires nothing (a used-up lot's expiry notices included),
+    under any policy, public holidays and dated changes included."""
+    policy, sequence = drawn
+    world = World(policy)
     for event in sequence:
         world = world.apply(event).world
     for _ in range(wakes):
