@@ -17,6 +17,7 @@ from pathlib import Path
 import attrs
 import pytest
 
+from premier_policy.hours._weekly import WEEKDAYS
 from premier_policy.rules import RULES, RuleId
 from premier_policy.wire._policy import _Overrides
 
@@ -41,8 +42,11 @@ PREFIXES = sorted({rid.value.split(".")[0] for rid in RuleId})
 ID_LIKE = re.compile(rf"(?<![\w.-])((?:{'|'.join(PREFIXES)})\.[a-z]+(?:-[a-z]+)*)(?![\w-])")
 # File names share the shape ("credits.md"); no rule ID ends in a file suffix.
 FILE_SUFFIXES = frozenset({"md", "py", "json", "txt", "toml", "yaml", "yml", "csv", "html"})
-# A scenario's field paths share it too ("policy.timezone"); no rule ID names a policy field.
-FIELD_PATHS = frozenset(f"policy.{field.name}" for field in attrs.fields(_Overrides))
+# A scenario's field paths share it too ("policy.timezone", a day of the hours "hours.mon");
+# no rule ID names a policy field or a weekday.
+FIELD_PATHS = frozenset(f"policy.{field.name}" for field in attrs.fields(_Overrides)) | {
+    f"hours.{day}" for day in WEEKDAYS
+}
 RULE_ID_ATTR = re.compile(r"\bRuleId\.([A-Z][A-Z0-9_]*)\b")
 # A rule heading starts with its ID in backticks; levels 1-3 get anchors (conf.py).
 RULE_HEADING = re.compile(rf"^#{{1,3}} `({ID})`", re.MULTILINE)

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from premier_policy import Calendar, PolicyError, Span, WeeklySchedule
-from premier_policy.base._echo import ECHO_LIMIT, shown
+from premier_policy.base._echo import ECHO_LIMIT, named, shown
 
 
 def _nested(depth: int, inner: object) -> object:
@@ -44,6 +44,33 @@ def test_shown_survives_a_broken_repr() -> None:
             raise RuntimeError("no")
 
     assert "Broken" in shown(Broken())
+
+
+def test_shown_escapes_what_a_callers_repr_cannot_write() -> None:
+    """A repr holding a lone surrogate or a line break is escaped: one line of UTF-8."""
+
+    class Odd:
+        def __repr__(self) -> str:
+            return "odd\ud800\nthing"
+
+    assert shown(Odd()) == "odd\\ud800\\nthing"
+    assert shown("café") == "'café'"  # printable text is kept as it is
+
+
+#: Any key: lone surrogates, control characters and line breaks included.
+keys = st.text(st.characters(exclude_categories=()) | st.characters(categories=["Cs"]))
+
+
+@given(keys | st.integers() | st.none() | st.text(min_size=ECHO_LIMIT - 2))
+def test_named_is_one_line_of_utf_8_and_keeps_plain_keys(key: object) -> None:
+    """A key is named as itself when short printable text, else by its echo; either way
+    the name is printable, bounded, and encodable as UTF-8."""
+    name = named(key)
+    name.encode("utf-8")
+    assert name.isprintable()
+    assert 0 < len(name) <= 2 * ECHO_LIMIT
+    plain = isinstance(key, str) and 0 < len(key) <= ECHO_LIMIT and key.isprintable()
+    assert name == (key if plain else shown(key))
 
 
 @pytest.mark.parametrize(

@@ -83,13 +83,15 @@ def test_until_before_an_applied_event_is_a_document_error() -> None:
     assert (info.value.rule, info.value.field) == (RuleId.INPUT_OUT_OF_ORDER, "until")
 
 
-@pytest.mark.parametrize(("key", "named"), [("", "''"), ("extra", "extra"), (3, "3")])
-def test_an_unknown_top_level_field_is_named_even_when_empty(key: object, named: str) -> None:
-    """The document error names the unknown key visibly, an empty one included."""
+@pytest.mark.parametrize(("key", "named"), [("", "''"), ("extra", "extra"), ("a\nb", "'a\\nb'")])
+def test_an_unknown_top_level_field_is_named_even_when_empty(key: str, named: str) -> None:
+    """input.malformed: the document error names the unknown key visibly, an empty one
+    or one that is not printable included (a key that is not a string:
+    tests/wire/test_wire.py)."""
     with pytest.raises(ScenarioError) as info:
         replay({key: 1, "events": []})
-    assert info.value.field == named
-    assert str(info.value).startswith(f"{named}: unknown field")
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, named)
+    assert str(info.value).startswith(f"input.malformed: {named}: unknown field")
 
 
 def test_until_at_the_last_event_is_fine() -> None:

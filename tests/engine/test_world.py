@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pickle
+import random
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import attrs
 import pendulum
@@ -33,12 +35,13 @@ from premier_policy import (
     replay,
     trace,
 )
-from premier_policy.base._events import CUSTOMER_SIDE
+from premier_policy.base._events import AREAS, CUSTOMER_SIDE
 from premier_policy.engine import _time_order as time_order
 from premier_policy.engine import _world as world_module
 from premier_policy.engine._fold import Fold
 from premier_policy.engine._world import Applied
-from premier_policy.strategies import events
+from premier_policy.strategies import calendars, events, policies, timelines
+from premier_policy.wire._scenario import read_scenario
 
 PARIS = timezone(timedelta(hours=1))  # winter: all these instants are in CET
 
@@ -541,12 +544,31 @@ def test_a_refusal_tells_a_customer_nothing_of_another(
         assert told.result == alone, probe
 
 
-@settings(max_examples=40)
-@given(events(max_size=15), st.integers(1, 4))
-def test_at_next_event_at_something_fires(sequence: list[Event], wakes: int) -> None:
+@st.composite
+def _lived_policies(draw: st.DrawFn) -> tuple[Policy, list[Event]]:
+    """The service's policy, any policy with or without public holidays, or a timeline
+    of dated changes (hours, holidays and terms), and events under it; the events and
+    the changes share a window of 60 days, so that changes fall among the events."""
+    start = draw(st.datetimes(datetime(2026, 1, 1), datetime(2027, 12, 1), timezones=st.just(UTC)))
+    end = start + timedelta(days=60)
+    policy = draw(
+        st.one_of(
+            st.just(Policy()),
+            policies(calendars=calendars(holidays="mixed")),
+            timelines(min_size=1, min_value=start, max_value=end),
+        )
+    )
+    return policy, draw(events(policy=policy, max_size=15, min_value=start, max_value=end))
+
+
+@settings(max_examples=60)
+@given(_lived_policies(), st.integers(1, 4))
+def test_at_next_event_at_something_fires(drawn: tuple[Policy, list[Event]], wakes: int) -> None:
     """input.timers: a host waking at next_event_at always gets a notification, again and
-    again: no reported timer fires nothing (a used-up lot's expiry notices included)."""
-    world = World(Policy())
+    again: no reported timer fires nothing (a used-up lot's expiry notices included),
+    under any policy, public holidays and dated changes included."""
+    policy, sequence = drawn
+    world = World(policy)
     for event in sequence:
         world = world.apply(event).world
     for _ in range(wakes):
@@ -608,25 +630,142 @@ def test_a_world_with_a_log_of_100k_batches_pickles() -> None:
     assert again.notifications[-1] == first
 
 
-def test_public_values_pickle() -> None:
-    """Steps, refusals, notifications, accounts, incidents and traces round-trip."""
-    world = World(Policy())
+#: Paris hours closed on French public holidays; from 1 December 2026, the holidays of
+#: Bavaria, Saturday mornings open, a one-hour response target and a dearer single
+#: credit: a policy whose every version holds holiday tables, and a timeline of them.
+_TIMELINE: dict[str, Any] = {
+    "policy": {"holidays": {"country": "FR"}},
+    "policy_changes": [
+        {
+            "from": "2026-12-01T00:00:00+01:00",
+            "policy": {
+                "holidays": {"country": "DE", "subdivision": "BY"},
+                "hours": {day: [["08:00", "19:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
+                | {"sat": [["09:00", "12:00"]]},
+                "response_target_minutes": 60,
+                "products": {
+                    "single": {"credits": 1, "price": "80.00"},
+                    "bundle-3": {"credits": 3, "price": "225.00"},
+                },
+            },
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize("document", [{}, _TIMELINE], ids=["service", "holidays-and-changes"])
+def test_public_values_pickle(document: dict[str, Any]) -> None:
+    """Steps, refusals, notifications, accounts, incidents, worlds, policies and traces
+    round-trip, under a policy with public holidays and dated changes too."""
+    world = World(read_scenario({**document, "events": []}).policy)
     bought = world.apply(Purchase(at=at(23, 9), customer="acme", id="p1", product="bundle-3"))
     opened = bought.world.apply(Open(at=at(23, 10), customer="acme", id="i1", area="setup"))
     refused = opened.world.apply(StaffReply(at=at(23, 8), incident="i1"))
-    traced = _traced()
-    for value in (bought, opened, refused, refused.result, opened.notifications[0],
-                  opened.world.accounts["acme"], opened.world.incidents["i1"],
-                  opened.world.policy, traced):  # fmt: skip
+    # Christmas Eve, after the change: a target across the holidays of the later version.
+    eve = datetime(2026, 12, 24, 18, 30, tzinfo=PARIS)
+    later = opened.world.apply(Open(at=eve, customer="acme", id="i2", area="setup"))
+    assert later.accepted
+    traced = _traced(document)
+    for value in (bought, opened, refused, refused.result, opened.notifications[0], later,
+                  later.world, later.world.accounts["acme"], later.world.incidents["i2"],
+                  later.world.policy, traced):  # fmt: skip
         assert pickle.loads(pickle.dumps(value)) == value
+    assert pickle.loads(pickle.dumps(later.world)).snapshot() == later.world.snapshot()
 
 
-def _traced() -> object:
-    """A trace of one purchase."""
+def _traced(document: dict[str, Any]) -> object:
+    """A trace of one purchase before the policy's changes and one after."""
     return trace(
-        {"events": [{"at": "2026-11-23T09:00:00+01:00", "type": "purchase",
-                     "customer": "acme", "id": "p1", "product": "single"}]}
+        {**document, "events": [
+            {"at": "2026-11-23T09:00:00+01:00", "type": "purchase", "customer": "acme",
+             "id": "p1", "product": "single"},
+            {"at": "2026-12-24T09:00:00+01:00", "type": "purchase", "customer": "acme",
+             "id": "p2", "product": "single"}]}
     )  # fmt: skip
+
+
+def _life(rng: random.Random, customer: str) -> list[tuple[type[Event], dict[str, Any]]]:
+    """The events of one incident after its opening, each a class and its fields but
+    the instant and the incident: replies, time logged, perhaps an extension, then an
+    invalidation, or a resolution perhaps closed, or reopened and resolved again."""
+    own = {"customer": customer}  # the customer-side events name their sender
+    steps: list[tuple[type[Event], dict[str, Any]]] = [(StaffReply, {})]
+    for _ in range(rng.randrange(3)):
+        steps += [(CustomerReply, own), (StaffReply, {})]
+    steps.append((LogTime, {"minutes": rng.choice((30, 60, 90, 185))}))
+    if rng.random() < 0.2:
+        steps.append((Extend, own))  # refused unless the warning level is reached
+    fate = rng.random()
+    if fate < 0.08:
+        steps.append((Invalidate, {"reason": "out_of_scope"}))
+        return steps
+    steps.append((Resolve, {}))
+    if fate < 0.3:
+        steps.append((Close, own))
+    elif fate < 0.45:
+        steps += [(Reopen, own), (StaffReply, {}), (Resolve, {})]
+    return steps
+
+
+def _many_events(count: int, *, customers: int = 40, seed: int = 19) -> list[Event]:
+    """``count`` events in time order from a seeded generator, over two years from
+    November 2026: customers buying credits, opening incidents and living them out
+    (:func:`_life`), and now and then a refund request (refused). Timers fire between
+    them: response targets, auto-closes, expiry notices, expiring lots."""
+    rng = random.Random(seed)
+    start = datetime(2026, 11, 2, 7, tzinfo=UTC)
+    gap = timedelta(days=730) / count
+    credits = dict.fromkeys(range(customers), 0)
+    lives: list[tuple[str, list[tuple[type[Event], dict[str, Any]]]]] = []
+    purchases = opened = 0
+    found: list[Event] = []
+    while len(found) < count:
+        t = start + gap * len(found)
+        roll = rng.random()
+        if not lives or roll < 0.2:
+            who = rng.randrange(customers)
+            if credits[who] == 0:
+                purchases += 1
+                credits[who] = 3
+                found.append(Purchase(at=t, customer=f"c{who}", id=f"p{purchases}",
+                                      product="bundle-3"))  # fmt: skip
+            else:
+                opened += 1
+                credits[who] -= 1
+                lives.append((f"i{opened}", _life(rng, f"c{who}")))
+                found.append(Open(at=t, customer=f"c{who}", id=f"i{opened}",
+                                  area=rng.choice(AREAS)))  # fmt: skip
+        elif roll < 0.21:
+            found.append(RefundRequest(at=t, customer=f"c{rng.randrange(customers)}",
+                                       purchase=f"p{rng.randrange(1, purchases + 1)}"))  # fmt: skip
+        else:
+            slot = rng.randrange(len(lives))
+            incident, steps = lives[slot]
+            cls, fields = steps.pop(0)
+            found.append(cls(at=t, incident=incident, **fields))  # type: ignore[call-arg]
+            if not steps:
+                del lives[slot]
+    return found
+
+
+def test_a_world_of_thousands_of_generated_events_pickles_whole() -> None:
+    """A world that lived 6,000 generated events (a long notification log, timers
+    fired, refusals, holidays and a dated change) round-trips through pickle: an
+    equal world with an equal snapshot, which goes on as the original does."""
+    world = World(read_scenario({**_TIMELINE, "events": []}).policy)
+    accepted = 0
+    for event in _many_events(6_000):
+        step = world.apply(event)
+        accepted += step.accepted
+        world = step.world
+    assert 4_000 < accepted < 6_000
+    assert len(world.notifications) > 8_000
+    again = pickle.loads(pickle.dumps(world))
+    assert again == world
+    assert again.notifications == world.notifications
+    assert again.snapshot() == world.snapshot()
+    last = world.notifications[-1].at + timedelta(days=400)
+    assert again.advance(last) == world.advance(last)
 
 
 def test_evolving_a_worlds_policy_is_refused() -> None:

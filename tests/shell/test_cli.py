@@ -557,6 +557,40 @@ def test_an_unwritable_id_is_refused_at_the_boundary(capsys: pytest.CaptureFixtu
     assert json.loads(out)["results"][0]["rule"] == RuleId.INPUT_MALFORMED
 
 
+_BUY = {"type": "purchase", "at": "2026-11-27T09:00:00+01:00", "customer": "acme", "id": "p1"}
+
+
+@pytest.mark.parametrize(
+    ("document", "status"),
+    [
+        ({"events": [{**_BUY, "product": "single", "x\ud800": 1}]}, 0),
+        ({"events": [], "policy": {"products": {"s\ud800": {"credits": 0, "price": "1.00"}}}}, 2),
+        ({"events": [], "x\ud800": 1}, 2),
+    ],
+    ids=["event", "policy", "scenario"],
+)
+def test_a_lone_surrogate_in_an_unknown_key_is_named_in_writable_text(
+    document: dict[str, Any], status: int
+) -> None:
+    """A key holding a lone surrogate (JSON's \\ud800 escape) is named escaped: in an
+    event, a refusal in the whole outcome (exit 0); elsewhere, one line of UTF-8 (exit 2)."""
+    code, out, err = _bytes_run(["replay", "-"], stdin=json.dumps(document).encode())
+    assert code == status
+    if status == 0:
+        assert err == ""
+        (result,) = json.loads(out)["results"]
+        assert (result["rule"], result["message"]) == (
+            RuleId.INPUT_MALFORMED,
+            "malformed event: 'x\\ud800': unknown field",
+        )
+    else:
+        assert out == b""
+        assert err.startswith("premier-policy: ")
+        assert err.count("\n") == 1
+        assert "'s\\ud800'" in err or "'x\\ud800'" in err
+        err.encode("utf-8")
+
+
 def test_an_outcome_the_output_cannot_encode_writes_nothing(tmp_path: Path) -> None:
     """An outcome stdout cannot encode exits 2 before a byte of it is written."""
     buy = {"type": "purchase", "at": "2026-11-27T09:00:00+01:00", "customer": "caf\u00e9"}

@@ -123,6 +123,27 @@ def test_the_header_and_digest_are_checked_first(doc: object, field: str) -> Non
     assert refusal(doc) == field
 
 
+def _deep(depth: int) -> object:
+    value: object = "x"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("key", "field"),
+    [("format", "format"), ("version", "version"), ("at", "digest"), ("accounts", "digest")],
+)
+def test_a_value_nested_100k_deep_is_refused_with_a_bounded_message(key: str, field: str) -> None:
+    """state.integrity, naming the field, for a value nested past any reader: the
+    header echoes a bounded prefix, the digest refuses what JSON cannot write back;
+    never a RecursionError."""
+    with pytest.raises(PolicyError) as caught:
+        World.restore({**snapshot(), key: _deep(100_000)})
+    assert (caught.value.rule, caught.value.field) == (RuleId.STATE_INTEGRITY, field)
+    assert len(str(caught.value)) < 300
+
+
 CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
     "lot-remaining-above-credits": (
         lambda d: d["accounts"][0]["lots"][0].update(remaining=4),

@@ -24,11 +24,13 @@ from premier_policy import (
     Resolve,
     RuleId,
     ScenarioError,
+    World,
     event_from_dict,
     event_to_dict,
     policy_from_dict,
     replay,
 )
+from premier_policy.base._echo import ECHO_LIMIT, named, shown
 from premier_policy.base._events import Area, InvalidReason
 from premier_policy.base._instants import zone
 from premier_policy.base._notifications import Notification
@@ -201,11 +203,19 @@ def test_no_overrides_is_the_default_policy() -> None:
         ({"timezone": 5}, None, "timezone"),
         ({"hours": {"monday": []}}, RuleId.HOURS_SCHEDULE, "hours"),
         ({"hours": [["08:00", "19:00"]]}, RuleId.HOURS_SCHEDULE, "hours"),
-        ({"hours": {"mon": "x"}}, RuleId.HOURS_SCHEDULE, "mon"),
-        ({"hours": {"mon": ["08:00-19:00"]}}, RuleId.HOURS_SCHEDULE, "mon"),
+        # Every error of a day names it under hours, as the policy object nests it.
+        ({"hours": {"mon": "x"}}, RuleId.HOURS_SCHEDULE, "hours.mon"),
+        ({"hours": {"mon": ["08:00-19:00"]}}, RuleId.HOURS_SCHEDULE, "hours.mon"),
+        ({"hours": {"wed": [["19:00", "08:00"]]}}, RuleId.HOURS_SCHEDULE, "hours.wed"),
+        (
+            {"hours": {"fri": [["08:00", "12:00"], ["11:00", "13:00"]]}},
+            RuleId.HOURS_SCHEDULE,
+            "hours.fri",
+        ),
+        ({"hours": {}}, RuleId.HOURS_SCHEDULE, "hours"),  # a week with no open time
         # Numbers are minutes of the day in Python, never on the wire (00:08-00:19).
-        ({"hours": {"mon": [[8, 19]]}}, RuleId.HOURS_SCHEDULE, "hours" + ".mon"),  # a field path
-        ({"hours": {"tue": [["08:00", 19.0]]}}, RuleId.HOURS_SCHEDULE, "hours" + ".tue"),
+        ({"hours": {"mon": [[8, 19]]}}, RuleId.HOURS_SCHEDULE, "hours.mon"),
+        ({"hours": {"tue": [["08:00", 19.0]]}}, RuleId.HOURS_SCHEDULE, "hours.tue"),
         ({"openings": {"2026-12-05": [[540, 720]]}}, RuleId.HOURS_CLOSURES, "openings.2026-12-05"),
         ({"closures": ["2026-02-30"]}, RuleId.HOURS_CLOSURES, "closures"),
         ({"holidays": "FR"}, RuleId.HOURS_HOLIDAYS, "holidays"),
@@ -296,7 +306,7 @@ def test_read_scenario() -> None:
         ("events", None, "scenario"),
         ({}, None, "events"),
         ({"events": {}}, None, "events"),
-        ({"events": [], "title": "x"}, None, "title"),
+        ({"events": [], "title": "x"}, RuleId.INPUT_MALFORMED, "title"),
         ({"events": [], "policy": {"timezone": "Nowhere/Land"}}, None, "policy.timezone"),
         (
             {"events": [], "policy": {"products": {"a": {"credits": 0, "price": "1"}}}},
@@ -785,6 +795,7 @@ _POLICY: dict[str, Any] = {
     "hours": {"mon": [["08:00", "19:00"]]},
     "openings": {"2026-12-26": [["09:00", "12:00"]]},
     "products": {"single": {"credits": 1, "price": "75.00"}},
+    "holidays": {"country": "FR"},
 }
 
 
@@ -795,43 +806,127 @@ def _deep(depth: int) -> object:
     return value
 
 
-def _put(document: dict[Any, Any], path: tuple[str, ...], key: object, value: object) -> None:
+def _put(document: dict[Any, Any], path: tuple[str | int, ...], key: object, value: object) -> None:
+    target: Any = document
     for part in path:
-        document = document[part]
-    document[key] = value
+        target = target[part]
+    target[key] = value
 
 
-# Every mapping a scenario holds: an event, the policy, and the mappings inside it.
-_MAPPINGS = [((), "event"), (("policy",), "policy")] + [
-    (("policy", name), f"policy.{name}") for name in ("hours", "openings", "products")
+# Every mapping a scenario holds: the scenario itself, an event, the policy, the mappings
+# inside it, and the policy of a dated change.
+_MAPPINGS: list[tuple[tuple[str | int, ...], str]] = [
+    ((), "scenario"),
+    (("events", 0), "event"),
+    (("policy",), "policy"),
+    *((("policy", name), f"policy.{name}") for name in ("hours", "openings", "products")),
+    (("policy", "holidays"), "policy.holidays"),
+    (("policy", "products", "single"), "policy.products"),
+    (("policy_changes", 0, "policy"), "policy_changes[0].policy"),
+    (("policy_changes", 0, "policy", "holidays"), "policy_changes[0].policy.holidays"),
 ]
-_MAPPINGS.append((("policy", "products", "single"), "policy.products"))
 
 
 @pytest.mark.parametrize(("path", "field"), _MAPPINGS, ids=[f for _, f in _MAPPINGS])
 def test_a_key_that_is_not_a_string_is_malformed_where_it_sits(
-    path: tuple[str, ...], field: str
+    path: tuple[str | int, ...], field: str
 ) -> None:
-    """{1: 2} in any mapping of a scenario is input.malformed naming the mapping."""
-    if path:
-        document: dict[str, Any] = {"policy": _copy(_POLICY), "events": []}
-        _put(document, path, 1, 2)
-        with pytest.raises(ScenarioError) as caught:
-            replay(document)
-        error: PolicyError = caught.value
-    else:
+    """{1: 2} in any mapping of a scenario is input.malformed naming the mapping: a
+    document error, or for an event that event's refusal."""
+    change = {"from": "2027-01-01T00:00:00+01:00", "policy": {"holidays": {"country": "DE"}}}
+    document: dict[Any, Any] = {
+        "policy": _copy(_POLICY),
+        "policy_changes": [_copy(change)],
+        "events": [dict(_OPEN)],
+    }
+    _put(document, path, 1, 2)
+    if path[:1] == ("events",):
+        (result,) = replay(document)["results"]
+        assert (result["rule"], result["message"]) == (
+            RuleId.INPUT_MALFORMED,
+            f"malformed event: {field}: expected string keys, got the key 1",
+        )
         bad: dict[Any, object] = {**_OPEN, 1: 2}
         with pytest.raises(PolicyError) as caught_event:
             event_from_dict(bad)
-        error = caught_event.value
+        error: PolicyError = caught_event.value
+    else:
+        with pytest.raises(ScenarioError) as caught:
+            replay(document)
+        error = caught.value
     assert (error.rule, error.field) == (RuleId.INPUT_MALFORMED, field)
-    assert "the key 1" in error.detail
+    assert error.detail == "expected string keys, got the key 1"
+
+
+#: Any text as a key: lone surrogates, line breaks and long keys included.
+_KEYS = st.text(
+    st.characters(exclude_categories=()) | st.characters(categories=["Cs"]), max_size=100
+)
+#: Every name a scenario knows as a key somewhere: an unknown key is none of them.
+_KNOWN = {"$schema", "description", "policy", "policy_changes", "until", "state"}
+_KNOWN |= {"return_state", "events", "type", "country", "subdivision", "mon", "tue", "wed"}
+_KNOWN |= {"thu", "fri", "sat", "sun", *attrs.fields_dict(_Overrides)}
+_KNOWN |= {field.name for cls in EVENT_TYPES.values() for field in attrs.fields(cls)}
+_KNOWN |= set(World(Policy()).snapshot())
+
+
+def _unknown_key_in(where: str, key: str) -> dict[str, Any]:
+    """A scenario with ``key`` where ``where`` says: a key nothing there knows."""
+    policies: dict[str, dict[str, Any]] = {
+        "policy": {key: 1},
+        "policy.hours": {"hours": {key: [["08:00", "19:00"]]}},
+        "policy.openings": {"openings": {key: [[8, 9]]}},  # a bad date or bad spans
+        "policy.products": {"products": {key: {"credits": 0, "price": "75.00"}}},
+        "policy.holidays": {"holidays": {"country": "FR", key: "x"}},
+    }
+    if where == "event":
+        return {"events": [{**_OPEN, key: 1}]}
+    if where == "scenario":
+        return {key: 1, "events": []}
+    if where == "state":
+        return {"state": {**World(Policy()).snapshot(), key: 1}, "events": []}
+    if where == "policy_changes[0].policy":
+        return {"policy_changes": [{"from": AT, "policy": {key: 1}}], "events": []}
+    return {"policy": policies[where], "events": []}
+
+
+_PLACES = ["event", "scenario", "state", "policy_changes[0].policy", "policy", "policy.hours",
+           "policy.openings", "policy.products", "policy.holidays"]  # fmt: skip
+
+
+@given(st.sampled_from(_PLACES), _KEYS.filter(lambda key: key not in _KNOWN))
+def test_an_unknown_key_is_named_in_text_utf_8_can_write(where: str, key: str) -> None:
+    """Whatever an unknown key holds (a lone surrogate, a line break, ten thousand
+    characters), the refusal or document error naming it is one line of UTF-8 text:
+    short printable keys as they are, anything else by its bounded echo."""
+    document = _unknown_key_in(where, key)
+    if where == "event":
+        (result,) = replay(document)["results"]
+        rule, message = result["rule"], result["message"]
+        assert message == f"malformed event: {named(key)}: unknown field"
+    else:
+        with pytest.raises(ScenarioError) as caught:
+            replay(document)
+        rule, message, field = caught.value.rule, str(caught.value), caught.value.field
+        assert field is not None
+        assert field.startswith(named(key) if where == "scenario" else where)
+    assert rule is not None
+    message.encode("utf-8")  # no lone surrogate
+    assert message.isprintable()
+    assert len(message) < 600
+    # Named in the field path as itself (a short printable key) or by its bounded echo,
+    # or echoed in the detail as a refused value is.
+    assert named(key) in message or shown(key) in message
+    assert (named(key) == key) is (key != "" and key.isprintable() and len(key) <= ECHO_LIMIT)
+    assert named(key) in message
 
 
 def _copy(value: Any) -> Any:
     """A deep copy of plain JSON data."""
     if isinstance(value, dict):
         return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
     return value
 
 

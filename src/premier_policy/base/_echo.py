@@ -5,7 +5,8 @@ of a million digits, a list nested a hundred thousand deep. Echoing it whole wou
 the message as large as the input, or fail while it is built (``repr`` recurses, and
 Python refuses to write an integer of more than 4,300 digits). :func:`shown` writes at
 most :data:`ECHO_LIMIT` characters of it and at most :data:`ECHO_LEVELS` levels of
-nesting, and never raises.
+nesting, and never raises. What it writes is printable text, escaped where need be: no
+line break, and no lone surrogate (which UTF-8 cannot write).
 
 >>> shown("08:00"), shown(7)
 ("'08:00'", '7')
@@ -18,6 +19,13 @@ nesting, and never raises.
 '[[[[...]]]]'
 >>> shown(10**5000)
 'an integer of 5001 digits'
+
+A key or field name from input goes into a message or a field path through
+:func:`named`: itself when it is short printable text, else its bounded echo. So every
+message and field can be written as UTF-8, on one line.
+
+>>> named("cuont"), named("x\\ud800"), named(""), named(1)
+('cuont', "'x\\\\ud800'", "''", '1')
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from __future__ import annotations
 import reprlib
 from typing import Final
 
-__all__ = ["ECHO_LEVELS", "ECHO_LIMIT", "shown"]
+__all__ = ["ECHO_LEVELS", "ECHO_LIMIT", "named", "shown"]
 
 #: The most characters of a refused value a message echoes.
 ECHO_LIMIT: Final = 80
@@ -65,4 +73,15 @@ def shown(value: object) -> str:
     """``value`` as an error message echoes it: a ``repr`` cut to a bounded size."""
     # reprlib names an instance whose own repr fails instead of raising.
     text = _ECHO.repr(value)
+    if not text.isprintable():  # a caller's own repr: a line break, a lone surrogate...
+        text = text.encode("unicode_escape").decode("ascii")
     return text if len(text) <= 2 * ECHO_LIMIT else f"{text[: 2 * ECHO_LIMIT - 3]}..."
+
+
+def named(key: object) -> str:
+    """``key``, a key or field name from input, as a message or a field path names it:
+    itself when it is short printable text (no lone surrogate, no control character,
+    no line break), else its :func:`shown` echo."""
+    if type(key) is str and 0 < len(key) <= ECHO_LIMIT and key.isprintable():
+        return key
+    return shown(key)

@@ -48,6 +48,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from premier_policy import RULES, Policy, PolicyError, RuleId, replay
+from premier_policy.base._echo import named
 from premier_policy.shell._encoding import decode, encode, encode_outcome
 
 __all__ = ["MAX_BODY_BYTES", "app", "create_app", "openapi"]
@@ -113,7 +114,7 @@ def _params(
             raise PolicyError(
                 f"unknown query parameter; {request.url.path} takes {takes}",
                 rule=RuleId.INPUT_MALFORMED,
-                field=name,
+                field=named(name),
             )
         if name in found:
             raise PolicyError("given more than once", rule=RuleId.INPUT_MALFORMED, field=name)

@@ -14,7 +14,7 @@ from typing import Any
 from attrs import Attribute, field, frozen
 
 from premier_policy.base._checks import text, whole
-from premier_policy.base._echo import shown
+from premier_policy.base._echo import named, shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 from premier_policy.terms._money import Amount, Money
@@ -171,7 +171,7 @@ class Catalog:
         Money.zero(currency)
         products = []
         for name, entry in prices.items():
-            where = f"products.{name}"
+            where = f"products.{named(name)}"
             if not isinstance(entry, tuple | list) or len(entry) != 2:
                 raise PolicyError(
                     f"expected (credits, price), got {shown(entry)}",

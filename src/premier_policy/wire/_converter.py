@@ -26,7 +26,7 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
 )
 
-from premier_policy.base._echo import shown
+from premier_policy.base._echo import named, shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._events import CUSTOMER_SIDE
 from premier_policy.base._instants import parse_instant
@@ -176,7 +176,7 @@ def plain(document: Mapping[Any, object], *, holder: str | None = None) -> None:
                         raise PolicyError(
                             f"expected string keys, got the key {shown(inner)}",
                             rule=RuleId.INPUT_MALFORMED,
-                            field=key,
+                            field=named(key),
                         )
                 children: Iterable[object] = item.values()
             elif isinstance(item, list | tuple):
@@ -187,7 +187,7 @@ def plain(document: Mapping[Any, object], *, holder: str | None = None) -> None:
                 raise PolicyError(
                     f"nested more than {MAX_DEPTH} levels deep",
                     rule=RuleId.INPUT_MALFORMED,
-                    field=key,
+                    field=named(key),
                 )
             stack.extend((child, depth + 1) for child in children if type(child) not in _FLAT)
 
@@ -214,7 +214,9 @@ def explain(error: BaseException, where: str | None) -> PolicyError:
         return PolicyError(error.detail, rule=error.rule, field=path)
     if isinstance(error, ForbiddenExtraKeysError):
         extra = sorted(error.extra_fields)[0]
-        return PolicyError("unknown field", rule=RuleId.INPUT_MALFORMED, field=joined(where, extra))
+        return PolicyError(
+            "unknown field", rule=RuleId.INPUT_MALFORMED, field=joined(where, named(extra))
+        )
     if isinstance(error, KeyError):
         return PolicyError("missing", rule=RuleId.INPUT_MALFORMED, field=where)
     return PolicyError(str(error), rule=RuleId.INPUT_MALFORMED, field=where)

@@ -10,7 +10,7 @@ from cattrs.errors import (
     ClassValidationError,
 )
 
-from premier_policy.base._echo import shown
+from premier_policy.base._echo import named, shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 from premier_policy.hours._calendar import Calendar
@@ -73,10 +73,10 @@ def _holidays(value: object) -> PublicHolidays | None:
     if value is None:
         return None
     doc = _mapping(value, "holidays", RuleId.HOURS_HOLIDAYS)
-    unknown = sorted(str(key) for key in doc if key not in ("country", "subdivision"))
+    unknown = sorted(key for key in doc if key not in ("country", "subdivision"))
     if unknown or "country" not in doc:
         raise PolicyError(
-            f"unknown field {unknown[0]!r}; holidays has country and optionally subdivision"
+            f"unknown field {shown(unknown[0])}; holidays has country and optionally subdivision"
             if unknown
             else "missing country",
             rule=RuleId.HOURS_HOLIDAYS,
@@ -104,25 +104,40 @@ def _clocks(value: object, where: str, rule: RuleId) -> None:
 def _calendar(doc: _Overrides) -> Calendar:
     if isinstance(doc.hours, Mapping):
         for day, value in doc.hours.items():
-            _clocks(value, f"hours.{day}", RuleId.HOURS_SCHEDULE)
-    week = WeeklySchedule.default() if doc.hours is None else WeeklySchedule.from_mapping(doc.hours)
+            _clocks(value, f"hours.{named(day)}", RuleId.HOURS_SCHEDULE)
+    week = WeeklySchedule.default() if doc.hours is None else _week(doc.hours)
     extra: list[Opening] = []
     if doc.openings is not None:
         for day, value in _mapping(doc.openings, "openings", RuleId.HOURS_CLOSURES).items():
-            where = f"openings.{day}"
+            where = f"openings.{named(day)}"
             _clocks(value, where, RuleId.HOURS_CLOSURES)
             found = spans(value, rule=RuleId.HOURS_CLOSURES, field=where)
             try:
                 extra.extend(Opening(day, span) for span in found)
             except PolicyError as error:  # the day, or a span on it, names its own field
                 raise PolicyError(error.detail, rule=error.rule, field=where) from None
-    return Calendar(
-        timezone=doc.timezone if doc.timezone is not None else Calendar().timezone,
-        week=week,
-        closures=() if doc.closures is None else doc.closures,
-        openings=tuple(extra),
-        holidays=_holidays(doc.holidays),
-    )
+    holidays = _holidays(doc.holidays)
+    try:
+        return Calendar(
+            timezone=doc.timezone if doc.timezone is not None else Calendar().timezone,
+            week=week,
+            closures=() if doc.closures is None else doc.closures,
+            openings=tuple(extra),
+            holidays=holidays,
+        )
+    except PolicyError as error:  # a week with no open time: on the wire, the hours
+        field = "hours" if error.field == "week" else error.field
+        raise PolicyError(error.detail, rule=error.rule, field=field) from None
+
+
+def _week(hours: object) -> WeeklySchedule:
+    """``policy.hours`` as a schedule; a day's error names the day under ``hours``
+    (``hours.mon``), where the Python API names the argument (``mon``)."""
+    try:
+        return WeeklySchedule.from_mapping(hours)
+    except PolicyError as error:
+        inner = None if error.field == "hours" else error.field
+        raise PolicyError(error.detail, rule=error.rule, field=joined("hours", inner)) from None
 
 
 def _catalog(doc: _Overrides) -> Catalog:
@@ -135,15 +150,16 @@ def _catalog(doc: _Overrides) -> Catalog:
     if doc.products is not None:
         prices = {}
         for name, entry in _mapping(doc.products, "products", RuleId.CREDITS_CATALOG).items():
+            where = f"products.{named(name)}"
             try:
                 product = CONVERTER.structure(entry, _Product)
             except ClassValidationError as error:
-                raise explain(error, f"products.{name}") from None
+                raise explain(error, where) from None
             except (AttributeError, TypeError):
                 raise PolicyError(
                     f"expected an object with credits and price, got {json_kind(entry)}",
                     rule=RuleId.CREDITS_CATALOG,
-                    field=f"products.{name}",
+                    field=where,
                 ) from None
             prices[name] = (product.credits, product.price)
     return Catalog.from_prices(currency, prices)

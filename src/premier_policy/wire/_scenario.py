@@ -9,7 +9,7 @@ from typing import Any, Final
 import pendulum
 from attrs import evolve, frozen
 
-from premier_policy.base._echo import shown
+from premier_policy.base._echo import named, shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._instants import parse_instant
 from premier_policy.base._rules import RuleId
@@ -81,7 +81,7 @@ def read_scenario(document: object) -> Scenario:
     >>> read_scenario({"event": []})
     Traceback (most recent call last):
     ...
-    premier_policy.ScenarioError: event: unknown field; a scenario has $schema, description, policy, policy_changes, until, state, return_state, events
+    premier_policy.ScenarioError: input.malformed: event: unknown field; a scenario has $schema, description, policy, policy_changes, until, state, return_state, events
     """
     if not isinstance(document, Mapping):
         raise ScenarioError(
@@ -89,11 +89,17 @@ def read_scenario(document: object) -> Scenario:
             field="scenario",
         )
     for key in document:
+        if type(key) is not str:  # as in an event or the policy: the mapping is named
+            raise ScenarioError(
+                f"expected string keys, got the key {shown(key)}",
+                rule=RuleId.INPUT_MALFORMED,
+                field="scenario",
+            )
         if key not in _SCENARIO_KEYS:
             raise ScenarioError(
                 f"unknown field; a scenario has {', '.join(_SCENARIO_KEYS)}",
-                # An empty or non-string key still needs a visible name.
-                field=key if isinstance(key, str) and key else shown(key),
+                rule=RuleId.INPUT_MALFORMED,
+                field=named(key),  # an empty key too has a visible name
             )
     events = document.get("events")
     if not isinstance(events, list):

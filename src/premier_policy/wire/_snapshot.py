@@ -32,6 +32,7 @@ import pendulum
 from attrs import evolve, frozen
 from cattrs.errors import ClassValidationError
 
+from premier_policy.base._echo import named, shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._notifications import AUDIENCES, TallyKey
 from premier_policy.base._rules import RuleId
@@ -289,15 +290,13 @@ def _header(document: object) -> Mapping[str, Any]:
     if not isinstance(document, Mapping):
         raise _bad(f"a snapshot is an object, got {json_kind(document)}", "state")
     if document.get("format") != FORMAT:
-        shown = repr(document.get("format"))[:60]
-        raise _bad(f"unknown format {shown}; expected {FORMAT!r}", "format")
+        raise _bad(f"unknown format {shown(document.get('format'))}; expected {FORMAT!r}", "format")
     version = document.get("version")
     if type(version) is not int or version != VERSION:
-        raise _bad(f"unknown version {repr(version)[:20]}; this library reads {VERSION}", "version")
+        raise _bad(f"unknown version {shown(version)}; this library reads {VERSION}", "version")
     for key in document:
         if key not in _KEYS:
-            shown = key if isinstance(key, str) and key else repr(key)
-            raise _bad(f"unknown field; a snapshot has {', '.join(_KEYS)}", shown[:60])
+            raise _bad(f"unknown field; a snapshot has {', '.join(_KEYS)}", named(key))
     for key in _KEYS:
         if key not in document:
             raise _bad("missing", key)
@@ -308,6 +307,8 @@ def _header(document: object) -> Mapping[str, Any]:
         expected = digest_of(document)
     except (TypeError, ValueError) as error:  # not JSON data: no digest can match it
         raise _bad(f"not JSON data: {str(error)[:120]}", "digest") from None
+    except RecursionError:  # JSON that no reader of it would get through
+        raise _bad("not JSON data: nested too deeply to read", "digest") from None
     if digest != expected:
         raise _bad("does not match the content: the snapshot was changed or damaged", "digest")
     return document
@@ -315,7 +316,7 @@ def _header(document: object) -> Mapping[str, Any]:
 
 def _order(value: object, where: str) -> int:
     if type(value) is not int or value < 0:
-        raise _bad(f"expected a whole number of at least 0, got {repr(value)[:40]}", where)
+        raise _bad(f"expected a whole number of at least 0, got {shown(value)}", where)
     return value
 
 
@@ -329,8 +330,8 @@ def _ordered(raw: object, where: str) -> tuple[Mapping[str, Any], int]:
 
 def _not_after(t: pendulum.DateTime | None, clock: pendulum.DateTime | None, where: str) -> None:
     if t is not None and (clock is None or t > clock):
-        shown = "there is no clock" if clock is None else f"the clock is {clock.isoformat()}"
-        raise _bad(f"{t.isoformat()} is later than the world's clock: {shown}", where)
+        told = "there is no clock" if clock is None else f"the clock is {clock.isoformat()}"
+        raise _bad(f"{t.isoformat()} is later than the world's clock: {told}", where)
 
 
 def _accounts(doc: Mapping[str, Any], at: pendulum.DateTime | None) -> list[tuple[Account, int]]:
@@ -342,7 +343,8 @@ def _accounts(doc: Mapping[str, Any], at: pendulum.DateTime | None) -> list[tupl
         body, order = _ordered(raw, where)
         if sorted(body) != ["customer", "lots", "order"]:
             extra = sorted(set(body) - {"customer", "lots", "order"})
-            raise _bad("unknown field" if extra else "missing", f"{where}.{(extra or ['lots'])[0]}")
+            field = named(extra[0]) if extra else "lots"
+            raise _bad("unknown field" if extra else "missing", f"{where}.{field}")
         if not isinstance(body["lots"], list):
             raise _bad(f"expected a list, got {json_kind(body['lots'])}", f"{where}.lots")
         lots = []
@@ -562,7 +564,7 @@ def _tally(doc: Mapping[str, Any], at: pendulum.DateTime | None) -> dict[TallyKe
             or count < 1
             or (kind, to, customer, incident) in counts
         ):
-            raise _bad(f"not a count of notifications: {repr(entry)[:80]}", where)
+            raise _bad(f"not a count of notifications: {shown(entry)}", where)
         counts[kind, to, customer, incident] = count
     return counts
 
