@@ -75,12 +75,19 @@ def run_with_budget(command: list[str], budget_s: float) -> bool:
     return process.returncode == 0
 
 
-def survivors() -> list[str]:
-    """The surviving mutants, by name."""
+def unsettled() -> list[str]:
+    """The mutants that survived or timed out, by name: the verdicts that tests written
+    since, or a less loaded machine, can change."""
+    from mutmut.stats import status_by_exit_code  # mutmut's own exit-code meanings
+
     names = []
     for meta in sorted((ROOT / "mutants").rglob("*.py.meta")):
         codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
-        names += [name for name, code in codes.items() if code == 0]
+        names += [
+            name
+            for name, code in codes.items()
+            if code is not None and status_by_exit_code[code] in ("survived", "timeout")
+        ]
     return names
 
 
@@ -163,11 +170,13 @@ def main(argv: list[str] | None = None) -> int:
         deadline = start + args.budget * 60
         command = [mutmut(), "run", "--max-children", str(args.children), *args.patterns]
         finished = run_with_budget(command, deadline - time.monotonic())
-        # mutmut keeps a verdict once given: survivors are run once more, by name, so
-        # that tests written since their verdict count.
-        again = survivors() if finished and not args.patterns else []
+        # mutmut keeps a verdict once given: survivors and timeouts are run once more, by
+        # name, so that tests written since their verdict count.
+        again = unsettled() if finished and not args.patterns else []
         if again:
-            print(f"re-running {len(again)} survivors against today's tests", flush=True)
+            print(
+                f"re-running {len(again)} survivors and timeouts against today's tests", flush=True
+            )
             command = [mutmut(), "run", "--max-children", str(args.children), *again]
             finished = run_with_budget(command, max(deadline - time.monotonic(), 60))
     exported = subprocess.run([mutmut(), "export-cicd-stats"], cwd=ROOT, check=False)
