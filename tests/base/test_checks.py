@@ -100,3 +100,25 @@ def test_a_lone_surrogate_is_refused_where_text_comes_in() -> None:
         Named("a\ud800")
     assert (caught.value.rule, caught.value.field) == (RuleId.INPUT_MALFORMED, "name")
     assert "lone surrogate at position 1" in caught.value.detail
+
+
+def test_whole_with_a_maximum_accepts_it_and_refuses_one_more() -> None:
+    """whole(n, maximum=m) accepts m itself and refuses m + 1 under its rule, naming the
+    field and the bound."""
+    check = whole(0, unit="minutes", rule=RuleId.TIME_ALLOWANCE, maximum=480)
+    holder: Any = attrs.make_class("Holder", {"limit": attrs.field(validator=check)})
+    assert holder(480).limit == 480
+    error = refusal(check, 481, name="limit")
+    assert (error.field, error.detail, error.rule) == (
+        "limit",
+        "expected a whole number of minutes, at most 480, got 481",
+        RuleId.TIME_ALLOWANCE,
+    )
+
+
+def test_text_echoes_the_refused_string_beside_why() -> None:
+    """text(): the refusal of a lone surrogate shows the string (escaped) and says why."""
+    error = refusal(text(what="customer name"), "a\ud800")
+    assert error.detail == (
+        "expected a customer name, got 'a\\ud800': a lone surrogate at position 1 is not text"
+    )

@@ -40,7 +40,7 @@ from premier_policy.wire._converter import CONVERTER as _CONVERTER
 from premier_policy.wire._converter import MAX_DEPTH, _converter
 from premier_policy.wire._converter import explain as _explain
 from premier_policy.wire._converter import json_kind as _kind
-from premier_policy.wire._events import EVENT_TYPES, _full, _quick
+from premier_policy.wire._events import _SHAPES, EVENT_TYPES, _full, _quick, _shape
 from premier_policy.wire._outcome import LotOut, Outcome, ResultOut, _Instants, outcome_dict, view
 from premier_policy.wire._policy import _Overrides, structure_policy
 from premier_policy.wire._scenario import read_scenario
@@ -1032,3 +1032,17 @@ def test_the_quick_path_reads_the_common_shape() -> None:
     raw = {"at": AT, "type": "close", "incident": "i1", "customer": "acme"}
     assert _quick(raw) == _full(raw) == event_from_dict(raw)
     assert _quick(raw) is not None
+
+
+def test_the_quick_paths_shapes_are_the_classes_fields_built_now() -> None:
+    """_shape, called now: an event object may hold its type and its class's fields, and
+    must hold its type and the fields without a default (a purchase's count, the acting
+    customer of a customer reply, may be left out)."""
+    purchase, may, must = _shape(EVENT_TYPES["purchase"])
+    assert purchase is EVENT_TYPES["purchase"]
+    assert may == {"type", "at", "customer", "id", "product", "count"}
+    assert must == {"type", "at", "customer", "id", "product"}
+    _, may, must = _shape(EVENT_TYPES["customer_reply"])
+    assert may == {"type", "at", "incident", "customer"}
+    assert must == {"type", "at", "incident"}
+    assert {name: _shape(cls) for name, cls in EVENT_TYPES.items()} == _SHAPES
