@@ -461,6 +461,16 @@ def test_a_converter_built_now_reads_and_writes_events_as_the_module_one(
         assert converter.unstructure(event, type(event)) == body
 
 
+def test_a_converter_built_now_writes_no_customer_for_an_event_naming_no_one() -> None:
+    """A customer-side event that names no acting customer is written without the key,
+    and one that names it is written with it, by a converter built now."""
+    converter = _converter()
+    anonymous = event_from_dict({"at": AT, "type": "extend", "incident": "i1"})
+    named_one = event_from_dict({"at": AT, "type": "extend", "incident": "i1", "customer": "a"})
+    assert "customer" not in converter.unstructure(anonymous, type(anonymous))
+    assert converter.unstructure(named_one, type(named_one))["customer"] == "a"
+
+
 def test_a_converter_built_now_reads_policy_overrides_as_the_module_one() -> None:
     """Every policy override structures alike through a fresh converter and the module's."""
     raw = {
