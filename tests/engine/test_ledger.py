@@ -142,3 +142,70 @@ def test_a_customer_unknown_to_the_scenario() -> None:
         "entries": [],
         "balance": 0,
     }
+
+
+def test_a_ledger_without_an_instant_names_none_in_its_heading() -> None:
+    """With no event applied there is no "until": the heading names only the zone."""
+    assert credit_ledger({"events": []}, "a").lines() == (
+        "Credits of a, replayed in Europe/Paris",
+        "balance: 0",
+    )
+
+
+def test_the_json_form_names_every_field_of_lots_and_entries() -> None:
+    """as_dict: the lots and the entries with every field, instants in the policy zone,
+    the price as text and the rule as its ID."""
+    doc = {
+        "events": [
+            at(
+                "2026-11-27T10:00:00+01:00",
+                "purchase",
+                customer="acme",
+                id="p1",
+                product="bundle-3",
+            ),
+            at("2026-11-27T18:30:00+01:00", "open", customer="acme", id="i1", area="setup"),
+        ]
+    }
+    assert credit_ledger(doc, "acme").as_dict() == {
+        "customer": "acme",
+        "as_of": "2026-11-27T18:30:00+01:00",
+        "lots": [
+            {
+                "id": "p1",
+                "product": "bundle-3",
+                "credits": 3,
+                "remaining": 2,
+                "price": "225.00 USD",
+                "purchased_at": "2026-11-27T10:00:00+01:00",
+                "expires_at": "2027-11-27T10:00:00+01:00",
+            }
+        ],
+        "entries": [
+            {
+                "index": 0,
+                "at": "2026-11-27T10:00:00+01:00",
+                "kind": "purchased",
+                "rule": "credits.validity",
+                "lot": "p1",
+                "incident": None,
+                "change": 3,
+                "balance": 3,
+                "text": "bought 3 credit(s) (bundle-3, 225.00 USD) as lot p1, "
+                "usable until 2027-11-27 10:00 CET",
+            },
+            {
+                "index": 1,
+                "at": "2026-11-27T18:30:00+01:00",
+                "kind": "taken",
+                "rule": "credits.consume-order",
+                "lot": "p1",
+                "incident": "i1",
+                "change": -1,
+                "balance": 2,
+                "text": "1 credit of lot p1 taken: incident i1 opened "
+                "(the usable lot that expires first)",
+            },
+        ],
+        "balance": 2,
+    }
