@@ -209,3 +209,42 @@ def test_the_json_form_names_every_field_of_lots_and_entries() -> None:
         ],
         "balance": 2,
     }
+
+
+def test_a_credit_taken_says_by_which_incident_and_why() -> None:
+    """credits.consume-order: each credit taken names its lot and incident, and whether
+    the incident was opened or extended."""
+    ledger = credit_ledger(INVALIDATED, "globex")
+    taken = [(e.index, e.lot, e.incident, e.text) for e in ledger.entries if e.kind == "taken"]
+    first = "(the usable lot that expires first)"
+    assert taken == [
+        (1, "g1", "bug-7", f"1 credit of lot g1 taken: incident bug-7 opened {first}"),
+        (4, "g1", "bug-7", f"1 credit of lot g1 taken: incident bug-7 extended {first}"),
+        (8, "g1", "bug-8", f"1 credit of lot g1 taken: incident bug-8 opened {first}"),
+    ]
+
+
+def test_a_restore_into_a_lot_with_credits_left_adds_only_those_given_back() -> None:
+    """credits.restore: one credit back to a bundle that still holds two counts +1, not
+    the lot's new total; a refused refund names its purchase as the lot."""
+    doc = {
+        "events": [
+            at("2026-11-02T09:00:00+01:00", "purchase", customer="a", id="p1", product="bundle-3"),
+            at("2026-11-02T09:10:00+01:00", "open", customer="a", id="i1", area="setup"),
+            at("2026-11-02T09:20:00+01:00", "refund_request", customer="a", purchase="p1"),
+            at("2026-11-02T09:30:00+01:00", "invalidate", incident="i1", reason="vendor_bug"),
+        ]
+    }
+    ledger = credit_ledger(doc, "a")
+    _, _, refused, restored = ledger.entries
+    assert (refused.kind, refused.rule, refused.lot, refused.incident) == (
+        "refused",
+        RuleId.CREDITS_NO_REFUNDS,
+        "p1",
+        None,
+    )
+    assert (restored.kind, restored.lot, restored.incident) == ("restored", "p1", "i1")
+    assert (restored.change, restored.balance) == (1, 3)
+    assert restored.text == (
+        "1 credit(s) back to lot p1: incident i1 invalidated (vendor_bug), keeping the lot's expiry"
+    )
