@@ -128,14 +128,12 @@ class CreditLedger:
 
 
 def _timers(
-    policy: Policy, account: Account, until: pendulum.DateTime, *, inclusive: bool
+    policy: Policy, account: Account, until: pendulum.DateTime
 ) -> tuple[list[LedgerEntry], Account]:
-    """Each expiry notice of ``account`` due before ``until``, as its own entry, and the
-    account after them."""
+    """Each expiry notice of ``account`` due up to ``until`` (included), as its own entry,
+    and the account after them."""
     found: list[LedgerEntry] = []
-    while (at := account.next_timer_at(policy)) is not None and (
-        at < until or (inclusive and at == until)
-    ):
+    while (at := account.next_timer_at(policy)) is not None and at <= until:
         after, _ = account.advance(policy, at, inclusive=True)
         moves: list[tuple[EntryKind, str, int, str]] = []
         for old, new in zip(account.lots, after.lots, strict=True):
@@ -242,9 +240,7 @@ def ledger_of(done: Trace, customer: str) -> CreditLedger:
                 if account is not None and horizon is not None:
                     # Timers up to the refused event's instant, unless the world's clock
                     # will not get that far before its next accepted event.
-                    fired, account = _timers(
-                        policy, account, min(event.at, horizon), inclusive=True
-                    )
+                    fired, account = _timers(policy, account, min(event.at, horizon))
                     entries += new(fired)
                 entries.append(
                     LedgerEntry(
@@ -263,7 +259,7 @@ def ledger_of(done: Trace, customer: str) -> CreditLedger:
         if account is not None:
             # A lot expiring at the event's instant is unusable then: its notice is
             # listed first, although the world sends it just after the event.
-            fired, account = _timers(policy, account, event.at, inclusive=True)
+            fired, account = _timers(policy, account, event.at)
             entries += new(fired)
         after = moment.world.accounts.get(customer)
         if mine and after is not None:
@@ -271,12 +267,12 @@ def ledger_of(done: Trace, customer: str) -> CreditLedger:
         if after is not None:
             # The world's account has not fired those yet; a lot bought now may have a
             # notice due at once (a validity shorter than the notice period).
-            fired, after = _timers(policy, after, event.at, inclusive=True)
+            fired, after = _timers(policy, after, event.at)
             entries += new(fired)
         account = after
         before_world = moment.world
     if account is not None and done.as_of is not None:
-        fired, account = _timers(policy, account, done.as_of, inclusive=True)
+        fired, account = _timers(policy, account, done.as_of)
         entries += new(fired)
     balance = 0 if account is None or done.as_of is None else account.balance(done.as_of)
     return CreditLedger(
