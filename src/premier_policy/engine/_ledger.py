@@ -216,7 +216,6 @@ def ledger_of(done: Trace, customer: str) -> CreditLedger:
     policy = done.policy
     entries: list[LedgerEntry] = []
     account: Account | None = None
-    before_world = None
     horizons = horizons_of(done)
     # Each notice is listed once, the first time it is met: the world's accounts fire
     # a notice due at an event's instant only after it, while the ledger lists it first.
@@ -231,8 +230,9 @@ def ledger_of(done: Trace, customer: str) -> CreditLedger:
         event = moment.event
         if event is None:
             continue
-        incidents = (before_world or moment.world).incidents
-        mine = _customer_of(event, incidents) == customer
+        # Incidents are never removed and never change customer: the world after the
+        # event knows the customer of every incident the event can name.
+        mine = _customer_of(event, moment.world.incidents) == customer
         result = moment.result
         if isinstance(result, Refusal):
             if mine and result.rule in _CREDIT_REFUSALS:
@@ -270,7 +270,6 @@ def ledger_of(done: Trace, customer: str) -> CreditLedger:
             fired, after = _timers(policy, after, event.at)
             entries += new(fired)
         account = after
-        before_world = moment.world
     if account is not None and done.as_of is not None:
         fired, account = _timers(policy, account, done.as_of)
         entries += new(fired)
