@@ -337,8 +337,8 @@ def _moves(
                 "(the usable lot that expires first)",
             )
         elif lot.remaining > was.remaining:
-            found = incidents.get(incident)
-            reason = "" if found is None else f" ({found.invalid_reason})"
+            # Only an invalidation gives credits back, and it names its incident.
+            reason = incidents[incident].invalid_reason
             usable = lot.valid_at(at)
             note = "" if usable else "; the lot has expired, so it stays unusable"
             yield LedgerEntry(
@@ -351,7 +351,7 @@ def _moves(
                 change=lot.remaining - was.remaining if usable else 0,
                 balance=balance,
                 text=f"{lot.remaining - was.remaining} credit(s) back to lot {lot.id}: incident "
-                f"{incident} invalidated{reason}, keeping the lot's expiry{note}",
+                f"{incident} invalidated ({reason}), keeping the lot's expiry{note}",
             )
 
 
