@@ -35,8 +35,9 @@ def customers(doc: dict[str, Any]) -> set[str]:
 @settings(max_examples=60)
 @given(scenarios(valid="mixed", max_size=10))
 def test_balances_follow_the_moves_and_end_at_the_outcomes(doc: dict[str, Any]) -> None:
-    """Each entry's balance is the one before plus its change, and the ledger's final
-    balance is the outcome's (0 for a customer the outcome does not know)."""
+    """Each entry's balance is the one before plus its change, the last entry's is the
+    ledger's final balance, and that is the outcome's (0 for a customer the outcome does
+    not know)."""
     outcome = replay(doc)
     for customer in customers(doc):
         ledger = credit_ledger(doc, customer)
@@ -44,6 +45,7 @@ def test_balances_follow_the_moves_and_end_at_the_outcomes(doc: dict[str, Any]) 
         for entry in ledger.entries:
             running += entry.change
             assert entry.balance == running, entry
+        assert ledger.balance == running
         known = outcome["customers"].get(customer, {"balance": 0})
         assert ledger.balance == known["balance"]
         assert ledger.as_dict()["balance"] == ledger.balance
@@ -142,3 +144,230 @@ def test_a_customer_unknown_to_the_scenario() -> None:
         "entries": [],
         "balance": 0,
     }
+
+
+def test_a_ledger_without_an_instant_names_none_in_its_heading() -> None:
+    """With no event applied there is no "until": the heading names only the zone."""
+    assert credit_ledger({"events": []}, "a").lines() == (
+        "Credits of a, replayed in Europe/Paris",
+        "balance: 0",
+    )
+
+
+def test_the_json_form_names_every_field_of_lots_and_entries() -> None:
+    """as_dict: the lots and the entries with every field, instants in the policy zone,
+    the price as text and the rule as its ID."""
+    doc = {
+        "events": [
+            at(
+                "2026-11-27T10:00:00+01:00",
+                "purchase",
+                customer="acme",
+                id="p1",
+                product="bundle-3",
+            ),
+            at("2026-11-27T18:30:00+01:00", "open", customer="acme", id="i1", area="setup"),
+        ]
+    }
+    assert credit_ledger(doc, "acme").as_dict() == {
+        "customer": "acme",
+        "as_of": "2026-11-27T18:30:00+01:00",
+        "lots": [
+            {
+                "id": "p1",
+                "product": "bundle-3",
+                "credits": 3,
+                "remaining": 2,
+                "price": "225.00 USD",
+                "purchased_at": "2026-11-27T10:00:00+01:00",
+                "expires_at": "2027-11-27T10:00:00+01:00",
+            }
+        ],
+        "entries": [
+            {
+                "index": 0,
+                "at": "2026-11-27T10:00:00+01:00",
+                "kind": "purchased",
+                "rule": "credits.validity",
+                "lot": "p1",
+                "incident": None,
+                "change": 3,
+                "balance": 3,
+                "text": "bought 3 credit(s) (bundle-3, 225.00 USD) as lot p1, "
+                "usable until 2027-11-27 10:00 CET",
+            },
+            {
+                "index": 1,
+                "at": "2026-11-27T18:30:00+01:00",
+                "kind": "taken",
+                "rule": "credits.consume-order",
+                "lot": "p1",
+                "incident": "i1",
+                "change": -1,
+                "balance": 2,
+                "text": "1 credit of lot p1 taken: incident i1 opened "
+                "(the usable lot that expires first)",
+            },
+        ],
+        "balance": 2,
+    }
+
+
+def test_a_credit_taken_says_by_which_incident_and_why() -> None:
+    """credits.consume-order: each credit taken names its lot and incident, and whether
+    the incident was opened or extended."""
+    ledger = credit_ledger(INVALIDATED, "globex")
+    taken = [(e.index, e.lot, e.incident, e.text) for e in ledger.entries if e.kind == "taken"]
+    first = "(the usable lot that expires first)"
+    assert taken == [
+        (1, "g1", "bug-7", f"1 credit of lot g1 taken: incident bug-7 opened {first}"),
+        (4, "g1", "bug-7", f"1 credit of lot g1 taken: incident bug-7 extended {first}"),
+        (8, "g1", "bug-8", f"1 credit of lot g1 taken: incident bug-8 opened {first}"),
+    ]
+
+
+def test_a_restore_into_a_lot_with_credits_left_adds_only_those_given_back() -> None:
+    """credits.restore: one credit back to a bundle that still holds two counts +1, not
+    the lot's new total; a refused refund names its purchase as the lot."""
+    doc = {
+        "events": [
+            at("2026-11-02T09:00:00+01:00", "purchase", customer="a", id="p1", product="bundle-3"),
+            at("2026-11-02T09:10:00+01:00", "open", customer="a", id="i1", area="setup"),
+            at("2026-11-02T09:20:00+01:00", "refund_request", customer="a", purchase="p1"),
+            at("2026-11-02T09:30:00+01:00", "invalidate", incident="i1", reason="vendor_bug"),
+        ]
+    }
+    ledger = credit_ledger(doc, "a")
+    _, _, refused, restored = ledger.entries
+    assert (refused.kind, refused.rule, refused.lot, refused.incident) == (
+        "refused",
+        RuleId.CREDITS_NO_REFUNDS,
+        "p1",
+        None,
+    )
+    assert (restored.kind, restored.lot, restored.incident) == ("restored", "p1", "i1")
+    assert (restored.change, restored.balance) == (1, 3)
+    assert restored.text == (
+        "1 credit(s) back to lot p1: incident i1 invalidated (vendor_bug), keeping the lot's expiry"
+    )
+
+
+def test_notices_due_before_a_refusal_are_listed_before_it() -> None:
+    """credits.none-available: an open refused after a lot expired comes after that
+    lot's notices, with the balance they left; it names its incident and no lot."""
+    doc = {
+        "until": "2028-01-01T00:00:00+01:00",
+        "events": [
+            at("2026-11-02T09:00:00+01:00", "purchase", customer="a", id="p1", product="single"),
+            at("2027-11-10T09:00:00+01:00", "open", customer="a", id="i1", area="setup"),
+        ],
+    }
+    entries = credit_ledger(doc, "a").entries
+    assert [(e.kind, e.balance) for e in entries] == [
+        ("purchased", 1),
+        ("expiring", 1),
+        ("expired", 0),
+        ("refused", 0),
+    ]
+    assert (entries[-1].rule, entries[-1].lot, entries[-1].incident) == (
+        RuleId.CREDITS_NONE_AVAILABLE,
+        None,
+        "i1",
+    )
+
+
+def test_an_expiry_at_a_refused_events_instant_is_listed_first() -> None:
+    """A lot is unusable from its expiry instant: an open refused at that very instant
+    comes after the expiry, at balance 0."""
+    doc = {
+        "until": "2028-01-01T00:00:00+01:00",
+        "events": [
+            at("2026-11-02T09:00:00+01:00", "purchase", customer="a", id="p1", product="single"),
+            at("2027-11-02T09:00:00+01:00", "open", customer="a", id="i1", area="setup"),
+        ],
+    }
+    entries = credit_ledger(doc, "a").entries
+    assert [(e.kind, e.balance) for e in entries] == [
+        ("purchased", 1),
+        ("expiring", 1),
+        ("expired", 0),
+        ("refused", 0),
+    ]
+
+
+def test_a_replay_ending_at_an_expiry_lists_it() -> None:
+    """credits.expiry-notice: when the replay ends at the very instant a lot expires,
+    the expiry is the last entry and leaves the ledger's balance."""
+    doc = {
+        "until": "2027-11-02T09:00:00+01:00",
+        "events": [
+            at("2026-11-02T09:00:00+01:00", "purchase", customer="a", id="p1", product="single"),
+        ],
+    }
+    ledger = credit_ledger(doc, "a")
+    assert [(e.kind, e.change, e.balance) for e in ledger.entries] == [
+        ("purchased", 1, 1),
+        ("expiring", 0, 1),
+        ("expired", -1, 0),
+    ]
+    assert ledger.balance == 0
+
+
+def test_two_lots_expiring_together_each_lower_the_balance() -> None:
+    """credits.expiry-notice: two lots bought at one instant expire at one instant; each
+    expiry is its own entry and the balance steps down 2, 1, 0."""
+    doc = {
+        "events": [
+            at("2026-11-02T09:00:00+01:00", "purchase", customer="a", id="p1", product="single"),
+            at("2026-11-02T09:00:00+01:00", "purchase", customer="a", id="p2", product="single"),
+            at("2027-11-02T09:00:00+01:00", "purchase", customer="a", id="p3", product="single"),
+        ]
+    }
+    timers = [(e.kind, e.lot, e.change, e.balance) for e in credit_ledger(doc, "a").entries]
+    assert timers[2:] == [
+        ("expiring", "p1", 0, 2),
+        ("expiring", "p2", 0, 2),
+        ("expired", "p1", -1, 1),
+        ("expired", "p2", -1, 0),
+        ("purchased", "p3", 1, 1),
+    ]
+
+
+def test_a_lots_two_notices_met_at_different_events_are_both_listed() -> None:
+    """credits.expiry-notice: the expiring notice, met at another customer's event, and
+    the expired one, met at the end of the replay, are each listed once."""
+    doc = {
+        "until": "2028-01-01T00:00:00+01:00",
+        "events": [
+            at("2026-11-02T09:00:00+01:00", "purchase", customer="a", id="p1", product="single"),
+            at("2027-10-20T09:00:00+02:00", "purchase", customer="b", id="q1", product="single"),
+        ],
+    }
+    ledger = credit_ledger(doc, "a")
+    assert [(e.kind, e.lot) for e in ledger.entries] == [
+        ("purchased", "p1"),
+        ("expiring", "p1"),
+        ("expired", "p1"),
+    ]
+
+
+def test_a_notice_due_at_the_restore_that_refills_its_lot_is_sent() -> None:
+    """credits.restore, input.timers: a used-up lot refilled at the very instant of its
+    expiring notice gets the notice, after the restore; it is not listed as skipped."""
+    doc = {
+        "events": [
+            at("2026-11-02T09:00:00+01:00", "purchase", customer="a", id="p1", product="single"),
+            at("2026-11-02T09:10:00+01:00", "open", customer="a", id="i1", area="setup"),
+            at("2027-10-03T09:00:00+02:00", "invalidate", incident="i1", reason="vendor_bug"),
+        ]
+    }
+    ledger = credit_ledger(doc, "a")
+    assert [(e.kind, e.balance) for e in ledger.entries] == [
+        ("purchased", 1),
+        ("taken", 0),
+        ("restored", 1),
+        ("expiring", 1),
+    ]
+    assert ledger.entries[-1].text == (
+        "lot p1: 1 unused credit(s) expire 2027-11-02 09:00 CET; customer told (credits_expiring)"
+    )

@@ -128,14 +128,12 @@ class CreditLedger:
 
 
 def _timers(
-    policy: Policy, account: Account, until: pendulum.DateTime, *, inclusive: bool
+    policy: Policy, account: Account, until: pendulum.DateTime
 ) -> tuple[list[LedgerEntry], Account]:
-    """Each expiry notice of ``account`` due before ``until``, as its own entry, and the
-    account after them."""
+    """Each expiry notice of ``account`` due up to ``until`` (included), as its own entry,
+    and the account after them."""
     found: list[LedgerEntry] = []
-    while (at := account.next_timer_at(policy)) is not None and (
-        at < until or (inclusive and at == until)
-    ):
+    while (at := account.next_timer_at(policy)) is not None and at <= until:
         after, _ = account.advance(policy, at, inclusive=True)
         moves: list[tuple[EntryKind, str, int, str]] = []
         for old, new in zip(account.lots, after.lots, strict=True):
@@ -218,7 +216,6 @@ def ledger_of(done: Trace, customer: str) -> CreditLedger:
     policy = done.policy
     entries: list[LedgerEntry] = []
     account: Account | None = None
-    before_world = None
     horizons = horizons_of(done)
     # Each notice is listed once, the first time it is met: the world's accounts fire
     # a notice due at an event's instant only after it, while the ledger lists it first.
@@ -233,8 +230,9 @@ def ledger_of(done: Trace, customer: str) -> CreditLedger:
         event = moment.event
         if event is None:
             continue
-        incidents = (before_world or moment.world).incidents
-        mine = _customer_of(event, incidents) == customer
+        # Incidents are never removed and never change customer: the world after the
+        # event knows the customer of every incident the event can name.
+        mine = _customer_of(event, moment.world.incidents) == customer
         result = moment.result
         if isinstance(result, Refusal):
             if mine and result.rule in _CREDIT_REFUSALS:
@@ -242,9 +240,7 @@ def ledger_of(done: Trace, customer: str) -> CreditLedger:
                 if account is not None and horizon is not None:
                     # Timers up to the refused event's instant, unless the world's clock
                     # will not get that far before its next accepted event.
-                    fired, account = _timers(
-                        policy, account, min(event.at, horizon), inclusive=True
-                    )
+                    fired, account = _timers(policy, account, min(event.at, horizon))
                     entries += new(fired)
                 entries.append(
                     LedgerEntry(
@@ -263,7 +259,7 @@ def ledger_of(done: Trace, customer: str) -> CreditLedger:
         if account is not None:
             # A lot expiring at the event's instant is unusable then: its notice is
             # listed first, although the world sends it just after the event.
-            fired, account = _timers(policy, account, event.at, inclusive=True)
+            fired, account = _timers(policy, account, event.at)
             entries += new(fired)
         after = moment.world.accounts.get(customer)
         if mine and after is not None:
@@ -271,12 +267,11 @@ def ledger_of(done: Trace, customer: str) -> CreditLedger:
         if after is not None:
             # The world's account has not fired those yet; a lot bought now may have a
             # notice due at once (a validity shorter than the notice period).
-            fired, after = _timers(policy, after, event.at, inclusive=True)
+            fired, after = _timers(policy, after, event.at)
             entries += new(fired)
         account = after
-        before_world = moment.world
     if account is not None and done.as_of is not None:
-        fired, account = _timers(policy, account, done.as_of, inclusive=True)
+        fired, account = _timers(policy, account, done.as_of)
         entries += new(fired)
     balance = 0 if account is None or done.as_of is None else account.balance(done.as_of)
     return CreditLedger(
@@ -342,8 +337,8 @@ def _moves(
                 "(the usable lot that expires first)",
             )
         elif lot.remaining > was.remaining:
-            found = incidents.get(incident)
-            reason = "" if found is None else f" ({found.invalid_reason})"
+            # Only an invalidation gives credits back, and it names its incident.
+            reason = incidents[incident].invalid_reason
             usable = lot.valid_at(at)
             note = "" if usable else "; the lot has expired, so it stays unusable"
             yield LedgerEntry(
@@ -356,7 +351,7 @@ def _moves(
                 change=lot.remaining - was.remaining if usable else 0,
                 balance=balance,
                 text=f"{lot.remaining - was.remaining} credit(s) back to lot {lot.id}: incident "
-                f"{incident} invalidated{reason}, keeping the lot's expiry{note}",
+                f"{incident} invalidated ({reason}), keeping the lot's expiry{note}",
             )
 
 
