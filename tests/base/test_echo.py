@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from premier_policy import Calendar, PolicyError, Span, WeeklySchedule
-from premier_policy.base._echo import ECHO_LIMIT, named, shown
+from premier_policy.base._echo import ECHO_LIMIT, _Echo, named, shown
 
 
 def _nested(depth: int, inner: object) -> object:
@@ -89,3 +89,31 @@ def test_constructors_refuse_deep_values_with_a_bounded_message(build: object) -
     with pytest.raises(PolicyError) as caught:
         build(_nested(100_000, "x" * 10**6))
     assert len(str(caught.value)) < 300
+
+
+def test_an_echo_built_now_keeps_the_documented_bounds() -> None:
+    """A fresh echo (the module's is built at import) writes strings up to 50 characters
+    whole, four items of any collection, three levels, integers below 10**40 whole, and
+    another object's repr cut to 80 characters."""
+    from collections import deque
+
+    echo = _Echo()
+    assert echo.repr("x" * 50) == repr("x" * 50)
+    assert echo.repr("x" * 51) == f"'{'x' * 47}...' (51 characters)"
+    five = range(5)
+    assert echo.repr(list(five)) == "[0, 1, 2, 3, ...]"
+    assert echo.repr(tuple(five)) == "(0, 1, 2, 3, ...)"
+    assert echo.repr(set(five)) == "{0, 1, 2, 3, ...}"
+    assert echo.repr(frozenset(five)) == "frozenset({0, 1, 2, 3, ...})"
+    assert echo.repr(dict.fromkeys(five, 0)) == "{0: 0, 1: 0, 2: 0, 3: 0, ...}"
+    assert echo.repr(deque(five)) == "deque([0, 1, 2, 3, ...])"
+    assert echo.repr([[[1]]]) == "[[[1]]]"
+    assert echo.repr([[[[1]]]]) == "[[[[...]]]]"
+    assert echo.repr(10**40 - 1) == "9" * 40
+    assert echo.repr(10**40) == "an integer of 41 digits"
+
+    class Wordy:
+        def __repr__(self) -> str:
+            return "w" * 100
+
+    assert len(echo.repr(Wordy())) == ECHO_LIMIT

@@ -48,7 +48,6 @@ class _Echo(reprlib.Repr):
         self.maxlevel = ECHO_LEVELS
         self.maxstring = ECHO_LIMIT - 30
         self.maxother = ECHO_LIMIT
-        self.maxlong = _DIGITS
         self.maxlist = self.maxtuple = self.maxdict = self.maxset = 4
         self.maxfrozenset = self.maxdeque = self.maxarray = 4
 
