@@ -199,3 +199,13 @@ def test_a_draft_heap_stays_near_its_live_timers() -> None:
     assert len(draft._heap) <= 2 * len(live) + 64
     earliest = min(live.items(), key=lambda each: (each[1], draft._orders[each[0]]))
     assert draft.first == (earliest[1], draft._orders[earliest[0]], earliest[0])
+
+
+@pytest.mark.parametrize("kind", [Agenda, DraftAgenda])
+def test_ordered_follows_first_set_order_not_keys(kind: type[Entries[str, int]]) -> None:
+    """ordered() lists entries in the order they were first set (what a snapshot keeps),
+    whatever the keys' own order: set "b" before "a" and "b" comes first."""
+    agenda: Entries[str, int] = kind()
+    agenda = agenda.set("b", 1, due=None, order=0).set("a", 2, due=T0, order=1)
+    agenda = agenda.set("b", 3, due=T0, order=9)  # a key keeps its first order
+    assert agenda.ordered() == [("b", 3, 0), ("a", 2, 1)]

@@ -157,6 +157,8 @@ def test_staff_reply_at_due_meets_the_target() -> None:
     (target,) = step.incident.response_targets
     assert (target.met_at, target.breached) == (DUE, False)
     assert step.incident.next_timer_at(P) is None
+    # The breach timer due at the reply's instant fires after it, so never: no overdue.
+    assert "response_overdue" not in [n.kind for n in step.notifications]
 
 
 def test_breach_fires_at_due_and_a_late_reply_stays_breached() -> None:
