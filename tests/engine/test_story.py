@@ -10,7 +10,7 @@ from typing import Any
 
 from hypothesis import given, settings
 
-from premier_policy import RuleId, incident_story, replay
+from premier_policy import IncidentStory, RuleId, incident_story, replay
 from premier_policy.strategies import scenarios
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,6 +21,19 @@ REOPEN = json.loads((ROOT / "examples/reopen-after-auto-close.json").read_text("
 def at(t: str, kind: str, **fields: Any) -> dict[str, Any]:
     """One event of the scenario format."""
     return {"at": t, "type": kind, **fields}
+
+
+PURCHASE = at("2026-11-23T09:00:00+01:00", "purchase", customer="a", id="p1", product="bundle-3")
+
+
+def fact(kind: str, rule: str, text: str, **data: Any) -> dict[str, Any]:
+    """A fact's JSON form."""
+    return {"kind": kind, "rule": rule, "text": text, **data}
+
+
+def facts_of(story: IncidentStory, kind: str) -> list[list[dict[str, Any]]]:
+    """The JSON facts of each step of ``kind``, in order."""
+    return [s["facts"] for s in story.as_dict()["steps"] if s["kind"] == kind]
 
 
 def ids(doc: dict[str, Any]) -> set[str]:
@@ -172,3 +185,34 @@ def test_a_story_without_events_has_no_instant() -> None:
     """An empty scenario gives an empty story, with no as_of."""
     story = incident_story({"events": []}, "i1")
     assert story.as_dict() == {"incident": "i1", "as_of": None, "steps": [], "final": None}
+
+
+def test_invalidating_while_waiting_on_staff_drops_the_breached_target() -> None:
+    """lifecycle.invalidate at 12:30 of an incident due 12:00 and breached: the
+    pending target is dropped, the fact naming lifecycle.invalidate (the rule that
+    dropped it), and the credit goes back to its lot."""
+    doc = {
+        "events": [
+            PURCHASE,
+            at("2026-11-23T10:00:00+01:00", "open", customer="a", id="i1", area="setup"),
+            at("2026-11-23T12:30:00+01:00", "invalidate", incident="i1", reason="vendor_bug"),
+        ]
+    }
+    story = incident_story(doc, "i1")
+    assert [s.kind for s in story.steps] == ["open", "response_overdue", "invalidate"]
+    (invalidated,) = facts_of(story, "invalidate")
+    assert invalidated[1:3] == [
+        fact(
+            "credit_restored",
+            "credits.restore",
+            "1 credit restored to lot p1, keeping its expiry (invalidated: vendor_bug)",
+            lot="p1",
+            reason="vendor_bug",
+        ),
+        fact(
+            "target_dropped",
+            "lifecycle.invalidate",
+            "pending response target dropped 2026-11-23 12:30 CET",
+            dropped_at="2026-11-23T12:30:00+01:00",
+        ),
+    ]
