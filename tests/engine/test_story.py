@@ -688,3 +688,44 @@ def test_the_headline_and_a_refused_opening_for_a_person() -> None:
     )
     empty = incident_story({"events": []}, "i1").lines()
     assert empty == ("Incident i1, replayed in Europe/Paris", "never opened")
+
+
+def test_an_event_at_the_due_instant_comes_before_the_breach() -> None:
+    """input.timers: a refused extension at 12:00, the due instant, sees the target
+    not yet breached and changes nothing (time.extension-not-needed); the breach at
+    12:00 follows it, and is in the story because the replay runs until 12:00
+    (a timer due at until has fired), with staff told."""
+    doc = {
+        "until": "2026-11-23T12:00:00+01:00",
+        "events": [
+            PURCHASE,
+            at("2026-11-23T10:00:00+01:00", "open", customer="a", id="i1", area="setup"),
+            at("2026-11-23T12:00:00+01:00", "extend", incident="i1"),
+        ],
+    }
+    story = incident_story(doc, "i1")
+    opened, refused, breach = story.steps
+    assert (refused.kind, breach.kind) == ("extend", "response_overdue")
+    assert refused.before is opened.after
+    assert refused.after is refused.before
+    assert refused.notifications == ()
+    assert story.as_dict()["steps"][1] == {
+        "index": 2,
+        "at": "2026-11-23T12:00:00+01:00",
+        "kind": "extend",
+        "rule": "time.extension-not-needed",
+        "accepted": False,
+        "state_before": "waiting_on_staff",
+        "state_after": "waiting_on_staff",
+        "refusal": {
+            "rule": "time.extension-not-needed",
+            "message": "incident i1: no extension is needed yet: 240 of 240 minutes remain; "
+            "extending is possible once 60 or fewer remain",
+        },
+        "facts": [],
+    }
+    assert breach.before is not None
+    assert not breach.before.response_targets[-1].breached
+    assert [(n.kind, n.to) for n in breach.notifications] == [("response_overdue", "staff")]
+    assert story.incident is not None
+    assert story.incident.response_targets[-1].breached
