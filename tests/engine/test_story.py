@@ -729,3 +729,35 @@ def test_an_event_at_the_due_instant_comes_before_the_breach() -> None:
     assert [(n.kind, n.to) for n in breach.notifications] == [("response_overdue", "staff")]
     assert story.incident is not None
     assert story.incident.response_targets[-1].breached
+
+
+def test_a_refused_event_sees_only_the_timers_the_clock_reaches() -> None:
+    """input.timers with refusals, which move no clock: an extension refused at 13:00
+    after the last accepted event sees the 12:00 breach before it (the replay runs
+    until 15:00); but refused ones at 13:00 and 13:30 followed by a staff reply
+    accepted at 11:00 see none, since the clock goes from 10:00 to 11:00, and the
+    reply is in time."""
+    opened = at("2026-11-23T10:00:00+01:00", "open", customer="a", id="i1", area="setup")
+    late = at("2026-11-23T13:00:00+01:00", "extend", incident="i1")
+    until = "2026-11-23T15:00:00+01:00"
+    after = incident_story({"until": until, "events": [PURCHASE, opened, late]}, "i1")
+    assert [(s.kind, s.state_before) for s in after.steps] == [
+        ("open", None),
+        ("response_overdue", "waiting_on_staff"),
+        ("extend", "waiting_on_staff"),
+    ]
+    assert after.steps[2].before is after.steps[1].after
+    later = at("2026-11-23T13:30:00+01:00", "extend", incident="i1")
+    reply = at("2026-11-23T11:00:00+01:00", "staff_reply", incident="i1")
+    doc = {"until": until, "events": [PURCHASE, opened, late, later, reply]}
+    before = incident_story(doc, "i1")
+    assert [(s.index, s.kind, s.accepted) for s in before.steps] == [
+        (1, "open", True),
+        (2, "extend", False),
+        (3, "extend", False),
+        (4, "staff_reply", True),
+    ]
+    (replied,) = facts_of(before, "staff_reply")
+    assert replied[1]["text"] == (
+        "response posted 2026-11-23 11:00 CET, in time (due 2026-11-23 12:00 CET)"
+    )
