@@ -127,8 +127,13 @@ class StoryStep:
 
 
 def _target_facts(
-    policy: Policy, old: tuple[ResponseTarget, ...], new: tuple[ResponseTarget, ...]
+    policy: Policy,
+    step_rule: RuleId,
+    old: tuple[ResponseTarget, ...],
+    new: tuple[ResponseTarget, ...],
 ) -> Iterator[StoryFact]:
+    """The targets' facts; a drop names ``step_rule``, the rule of the step that made
+    it (``lifecycle.resolve`` or ``lifecycle.invalidate``, the two that drop one)."""
     rule = RuleId.RESPONSE_TARGET
     show = policy.show
     for k, target in enumerate(new):
@@ -170,7 +175,7 @@ def _target_facts(
         if target.dropped_at is not None and was.dropped_at is None:
             yield StoryFact(
                 kind="target_dropped",
-                rule=RuleId.LIFECYCLE_RESOLVE,
+                rule=step_rule,
                 text=f"pending response target dropped {show(target.dropped_at)}",
                 data={"dropped_at": _iso(policy, target.dropped_at)},
             )
@@ -295,7 +300,7 @@ def facts(
     found += _credit_facts(old, new)
     found += _allowance_facts(policy, old, new, sent)
     found += _target_facts(
-        policy, () if old is None else old.response_targets, new.response_targets
+        policy, rule, () if old is None else old.response_targets, new.response_targets
     )
     found += _instant_facts(policy, old, new)
     for n in sent:
