@@ -12,14 +12,20 @@ import copy
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
+import pendulum
 import pytest
-from hypothesis import given
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from premier_policy import PolicyError, RuleId, ScenarioError, World, replay
-from premier_policy.wire._snapshot import FORMAT, VERSION, digest_of, read_snapshot
+from premier_policy.credits._lots import Lot
+from premier_policy.terms._money import Money
+from premier_policy.wire._converter import explain
+from premier_policy.wire._snapshot import FORMAT, VERSION, _converter, digest_of, read_snapshot
 
 P = "2026-11-23T09:00:00+01:00"
 EVENTS: list[dict[str, Any]] = [
@@ -446,3 +452,160 @@ def test_changes_given_with_state_extend_its_timeline_after_its_clock() -> None:
         RuleId.POLICY_CHANGES,
         "policy_changes[0].from",
     )
+
+
+# --- the converters, built at test time: the module's two are built at import ----------
+
+
+@pytest.mark.parametrize("detailed", [True, False])
+def test_a_converter_built_now_reads_and_writes_a_lot_as_the_snapshot_does(
+    detailed: bool,
+) -> None:
+    """Both converters read a lot's document to the lot read_snapshot gives, and write
+    it back to the same document: instants with their offset, the price as an object."""
+    doc = snapshot()
+    lot_doc = doc["accounts"][0]["lots"][0]
+    assert lot_doc["price"] == {"amount": "225.00", "currency": "USD"}
+    lot = read_snapshot(doc).accounts[0][0].lots[0]
+    converter = _converter(detailed=detailed)
+    assert converter.structure(lot_doc, Lot) == lot
+    assert converter.unstructure(lot) == lot_doc
+
+
+def test_only_the_detailed_converter_refuses_unknown_keys() -> None:
+    """The fast converter lets an extra key (an entity's order) through, as its caller
+    checks the keys itself; the detailed one refuses it by name."""
+    lot_doc = {**snapshot()["accounts"][0]["lots"][0], "order": 3}
+    lot = _converter(detailed=False).structure(lot_doc, Lot)
+    assert lot.id == "p1"
+    with pytest.raises(ClassValidationError) as caught:
+        _converter(detailed=True).structure(lot_doc, Lot)
+    (error,) = caught.value.exceptions
+    assert isinstance(error, ForbiddenExtraKeysError)
+    assert error.extra_fields == {"order"}
+
+
+def test_only_the_detailed_converter_notes_where_an_error_arose() -> None:
+    """A bad price: the detailed converter's error leads to the field ``price``; the
+    fast one raises the hook's own error, without cattrs's notes."""
+    lot_doc = {**snapshot()["accounts"][0]["lots"][0], "price": 225}
+    detail = "expected an object with amount and currency, got a number"
+    with pytest.raises(ClassValidationError) as caught:
+        _converter(detailed=True).structure(lot_doc, Lot)
+    found = explain(caught.value, None)
+    assert (found.detail, found.field) == (detail, "price")
+    with pytest.raises(PolicyError) as bare:
+        _converter(detailed=False).structure(lot_doc, Lot)
+    assert bare.value.detail == detail
+
+
+#: An instant where the snapshot may have none (an incident's ``resolved_at``, ...).
+OPTIONAL_INSTANT: Any = pendulum.DateTime | None
+INSTANT_KINDS = [datetime, pendulum.DateTime, OPTIONAL_INSTANT]
+
+
+@pytest.mark.parametrize("detailed", [True, False])
+@pytest.mark.parametrize("kind", INSTANT_KINDS, ids=["datetime", "DateTime", "optional"])
+def test_a_converter_built_now_reads_any_aware_instant_in_utc(detailed: bool, kind: Any) -> None:
+    """Every instant type reads ISO text with an offset as that instant in pendulum's
+    UTC, up to the end of the year 9999 (no writable-years margin, unlike events)."""
+    converter = _converter(detailed=detailed)
+    read = converter.structure("2026-11-23T09:00:00+01:00", kind)
+    assert read == pendulum.datetime(2026, 11, 23, 8)
+    assert read.tzinfo is pendulum.UTC
+    late = converter.structure("9999-12-31T23:59:59+00:00", kind)
+    assert late == pendulum.datetime(9999, 12, 31, 23, 59, 59)
+
+
+@pytest.mark.parametrize(
+    ("value", "detail"),
+    [
+        (1764000000, "expected an ISO 8601 instant, got a number"),
+        ("yesterday", "expected an ISO 8601 instant, got 'yesterday'"),
+    ],
+    ids=["number", "not-iso"],
+)  # fmt: skip
+@pytest.mark.parametrize("kind", INSTANT_KINDS, ids=["datetime", "DateTime", "optional"])
+def test_a_converter_built_now_says_what_is_wrong_with_an_instant(
+    kind: Any, value: object, detail: str
+) -> None:
+    """Anything but aware ISO text is refused with the snapshot's own message."""
+    with pytest.raises(PolicyError) as caught:
+        _converter(detailed=True).structure(value, kind)
+    assert caught.value.detail == detail
+
+
+@pytest.mark.parametrize("detailed", [True, False])
+def test_a_missing_optional_instant_reads_as_none(detailed: bool) -> None:
+    """null is no instant where one is optional, and is refused where one is required."""
+    converter = _converter(detailed=detailed)
+    assert converter.structure(None, OPTIONAL_INSTANT) is None
+    with pytest.raises(PolicyError) as caught:
+        converter.structure(None, pendulum.DateTime)
+    assert caught.value.detail == "expected an ISO 8601 instant, got null"
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [(0, "a number"), ("true", "a string"), (None, "null"), ([True], "a list")],
+)
+def test_a_converter_built_now_reads_only_true_or_false_as_a_boolean(
+    value: object, kind: str
+) -> None:
+    """true and false read as themselves; anything else (no truthiness) is refused,
+    saying what JSON type it was."""
+    converter = _converter(detailed=True)
+    assert converter.structure(True, bool) is True
+    assert converter.structure(False, bool) is False
+    with pytest.raises(PolicyError) as caught:
+        converter.structure(value, bool)
+    assert caught.value.detail == f"expected true or false, got {kind}"
+
+
+@pytest.mark.parametrize("detailed", [True, False])
+def test_a_converter_built_now_reads_and_writes_money_as_an_object(detailed: bool) -> None:
+    """Money is {"amount": text, "currency": code} both ways (the wire writes the amount
+    alone); anything else is refused."""
+    converter = _converter(detailed=detailed)
+    money = Money("80", "EUR")
+    assert converter.unstructure(money) == {"amount": "80.00", "currency": "EUR"}
+    assert converter.structure({"amount": "80.00", "currency": "EUR"}, Money) == money
+    with pytest.raises(PolicyError) as caught:
+        converter.structure("80.00", Money)
+    assert caught.value.detail == "expected an object with amount and currency, got a string"
+
+
+@settings(max_examples=50)
+@given(st.lists(st.text(max_size=5), max_size=5))
+def test_a_converter_built_now_reads_a_list_as_the_tuple_of_its_items(items: list[str]) -> None:
+    """A homogeneous tuple reads from a JSON list, item by item, in order."""
+    assert _converter(detailed=True).structure(items, tuple[str, ...]) == tuple(items)
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [("p1", "a string"), ({"0": "p1"}, "an object"), (None, "null"), (("p1",), "a value")],
+)
+def test_a_converter_built_now_reads_a_tuple_only_from_a_list(value: object, kind: str) -> None:
+    """Text is not split into characters, nor an object read as its keys: a tuple is
+    read from a list only."""
+    for detailed in (True, False):
+        with pytest.raises(PolicyError) as caught:
+            _converter(detailed=detailed).structure(value, tuple[str, ...])
+        assert caught.value.detail == f"expected a list, got {kind}"
+
+
+def test_a_converter_built_now_reads_each_item_of_a_tuple_as_its_type() -> None:
+    """Each item goes through the hook of the item type: booleans are checked, numbers
+    made floats, nested tuples read from lists only."""
+    converter = _converter(detailed=True)
+    floats = converter.structure([1, 2.5], tuple[float, ...])
+    assert floats == (1.0, 2.5)
+    assert [type(each) for each in floats] == [float, float]
+    assert converter.structure([["a"], []], tuple[tuple[str, ...], ...]) == (("a",), ())
+    with pytest.raises(PolicyError) as caught:
+        converter.structure([True, 0], tuple[bool, ...])
+    assert caught.value.detail == "expected true or false, got a number"
+    with pytest.raises(PolicyError) as nested:
+        converter.structure([["a"], "b"], tuple[tuple[str, ...], ...])
+    assert nested.value.detail == "expected a list, got a string"
