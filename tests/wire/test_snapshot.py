@@ -522,8 +522,10 @@ def test_a_converter_built_now_reads_any_aware_instant_in_utc(detailed: bool, ki
     [
         (1764000000, "expected an ISO 8601 instant, got a number"),
         ("yesterday", "expected an ISO 8601 instant, got 'yesterday'"),
+        ("2026-11-23T09:00:00", "naive instant '2026-11-23T09:00:00'; a snapshot writes UTC offsets"),
+        ("0001-01-01T00:00:00+01:00", "expected an ISO 8601 instant, got '0001-01-01T00:00:00+01:00'"),
     ],
-    ids=["number", "not-iso"],
+    ids=["number", "not-iso", "naive", "before-year-1-in-utc"],
 )  # fmt: skip
 @pytest.mark.parametrize("kind", INSTANT_KINDS, ids=["datetime", "DateTime", "optional"])
 def test_a_converter_built_now_says_what_is_wrong_with_an_instant(
@@ -609,3 +611,15 @@ def test_a_converter_built_now_reads_each_item_of_a_tuple_as_its_type() -> None:
     with pytest.raises(PolicyError) as nested:
         converter.structure([["a"], "b"], tuple[tuple[str, ...], ...])
     assert nested.value.detail == "expected a list, got a string"
+
+
+def test_a_naive_instant_in_a_snapshot_is_refused_as_naive() -> None:
+    """A restore names the field of an instant without offset and says it is naive, not
+    merely unreadable."""
+    doc = sealed(lambda d: d["incidents"][0].update(opened_at="2026-11-23T09:00:00"))
+    with pytest.raises(PolicyError) as caught:
+        World.restore(doc)
+    assert str(caught.value) == (
+        "state.integrity: incidents[0].opened_at: naive instant '2026-11-23T09:00:00'; "
+        "a snapshot writes UTC offsets"
+    )

@@ -117,11 +117,11 @@ def _instant(value: object, _: object) -> pendulum.DateTime:
 def _parsed(text: str) -> pendulum.DateTime:
     try:
         parsed = datetime.fromisoformat(text)
-        if parsed.tzinfo is None:
-            raise PolicyError(f"naive instant {text[:40]!r}; a snapshot writes UTC offsets")
-        t = parsed.astimezone(UTC)
+        t = None if parsed.tzinfo is None else parsed.astimezone(UTC)
     except (ValueError, OverflowError):
         raise PolicyError(f"expected an ISO 8601 instant, got {text[:40]!r}") from None
+    if t is None:  # outside the try: a PolicyError is a ValueError too
+        raise PolicyError(f"naive instant {text[:40]!r}; a snapshot writes UTC offsets")
     return pendulum.DateTime(
         t.year, t.month, t.day, t.hour, t.minute, t.second, t.microsecond, tzinfo=pendulum.UTC
     )
