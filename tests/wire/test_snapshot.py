@@ -23,7 +23,9 @@ from hypothesis import strategies as st
 
 from premier_policy import PolicyError, RuleId, ScenarioError, World, replay
 from premier_policy.credits._lots import Lot
+from premier_policy.incidents._incident import Incident
 from premier_policy.terms._money import Money
+from premier_policy.wire import _snapshot as snapshot_module
 from premier_policy.wire._converter import explain
 from premier_policy.wire._snapshot import FORMAT, VERSION, _converter, digest_of, read_snapshot
 
@@ -191,6 +193,12 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
         lambda d: d["accounts"][0]["lots"][0].update(price={"amount": "225.00", "currency": 840}),
         "accounts[0].lots[0].price",
     ),
+    "lot-consumed-by-no-incident": (
+        lambda d: d["accounts"][0]["lots"].append(
+            {**d["accounts"][0]["lots"][0], "id": "p9", "credits": 1, "remaining": 0}
+        ),
+        "accounts[0].lots[1].remaining",
+    ),
     "lot-listed-twice": (
         lambda d: d["accounts"][1]["lots"].append(d["accounts"][0]["lots"][0]),
         "accounts[1].lots[1].id",
@@ -255,6 +263,18 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
         lambda d: d["incidents"][0]["allowance"].update(warned=True),
         "incidents[0].allowance.warned",
     ),
+    "incident-used-false-beside-a-zero": (
+        lambda d: d["incidents"][2]["allowance"].update(used=False),
+        "incidents[2].allowance.used",
+    ),
+    "incident-warned-false-beside-a-zero": (
+        lambda d: d["incidents"][2]["allowance"].update(warned=False),
+        "incidents[2].allowance.warned",
+    ),
+    "target-unknown-field": (
+        lambda d: d["incidents"][2]["response_targets"][0].update(colour="red"),
+        "incidents[2].response_targets.colour",
+    ),
     "incident-breached-as-number": (
         lambda d: d["incidents"][2]["response_targets"][0].update(breached=0),
         "incidents[2].response_targets.breached",
@@ -290,6 +310,11 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
     "purchase-missing": (lambda d: d["purchases"].pop(), "purchases"),
     "purchase-listed-twice": (lambda d: d["purchases"].append(["p1", "acme"]), "purchases[2]"),
     "purchase-not-a-pair": (lambda d: d["purchases"].append("p3"), "purchases[2]"),
+    "purchase-a-triple": (lambda d: d["purchases"].append(["p1", "acme", "p1"]), "purchases[2]"),
+    "purchase-long-unknown": (
+        lambda d: d["purchases"].append(["x" * 100, "y" * 100]),
+        "purchases[2]",
+    ),
     "timer-before-the-clock": (
         lambda d: d.update(at="2026-11-24T13:00:00+00:00"),
         "incidents[2]",
@@ -344,6 +369,96 @@ def test_a_corruption_with_a_matching_digest_is_refused(name: str) -> None:
     naming the field; nothing is guessed or repaired."""
     change, field = CORRUPTIONS[name]
     assert refusal(sealed(change)) == field
+
+
+#: What the refusal of some corruptions says, after the field (echoes bounded to 60).
+DETAILS = {
+    "lot-consumed-not-held": "lot p1 has 2 credits consumed, but incidents hold 1",
+    "lot-consumed-by-no-incident": "lot p9 has 1 credits consumed, but incidents hold 0",
+    "purchase-of-another-customer": (
+        "'p1' of 'globex' is not a lot of that customer's account, or is listed twice"
+    ),
+    "purchase-long-unknown": (
+        f"{'x' * 60!r} of {'y' * 60!r} is not a lot of that customer's account, or is listed twice"
+    ),
+    "purchase-missing": "lot p2 is missing from the purchase index",
+    "purchase-not-a-pair": "expected [purchase, customer], got a string",
+    "purchase-a-triple": "expected [purchase, customer], got a list",
+    "order-repeated": (
+        "the accounts' and incidents' orders must number them 0, 1, 2, ... without gaps or repeats"
+    ),
+    # i3's response is due two business hours after its opening at 14:00 in Paris.
+    "timer-before-the-clock": (
+        "a timer due at 2026-11-23T15:00:00+00:00, before the clock "
+        "2026-11-24T13:00:00+00:00, has not fired"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(DETAILS))
+def test_a_refusal_says_what_is_wrong(name: str) -> None:
+    """The error names the field and says what is wrong with it, in those words."""
+    change, field = CORRUPTIONS[name]
+    with pytest.raises(PolicyError) as caught:
+        World.restore(sealed(change))
+    assert str(caught.value) == f"state.integrity: {field}: {DETAILS[name]}"
+
+
+def test_an_instant_at_the_clock_does_not_hide_a_later_one() -> None:
+    """An incident opened, answered and resolved at the clock's instant: those are not
+    later than the clock, and a target met after it is still refused."""
+    t = "2026-11-23T10:00:00+01:00"
+    events = [
+        {"at": P, "type": "purchase", "customer": "acme", "id": "p1", "product": "single"},
+        {"at": t, "type": "open", "customer": "acme", "id": "i1", "area": "setup"},
+        {"at": t, "type": "staff_reply", "incident": "i1"},
+        {"at": t, "type": "resolve", "incident": "i1"},
+    ]
+    doc = replay({"events": events, "return_state": True})["state"]
+    incident = doc["incidents"][0]
+    assert doc["at"] == incident["opened_at"] == incident["resolved_at"]
+    assert incident["response_targets"][0]["started_at"] == doc["at"]
+    World.restore(doc)
+    incident["response_targets"][0]["met_at"] = "2026-11-23T09:30:00+00:00"
+    doc["digest"] = digest_of(doc)
+    assert refusal(doc) == "incidents[0].response_targets[0].met_at"
+
+
+#: EVENTS with incident i1 closed, so that every instant of an incident is written.
+CLOSED = [*EVENTS[:6], {"at": "2026-11-23T12:30:00+01:00", "type": "close", "incident": "i1"},
+          *EVENTS[6:]]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("events", "written"),
+    [(EVENTS, ("resolved_at", "auto_close_at")), (CLOSED, ("closed_at", "reopen_until"))],
+    ids=["resolved", "closed"],
+)
+def test_a_good_snapshots_incidents_are_read_without_the_converter(
+    events: list[dict[str, Any]], written: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Incidents as a snapshot writes them, most of a restore, go straight to their
+    checked constructors (cattrs would cost more) and read back to the same document:
+    every instant, target and allowance."""
+    doc = replay({"events": events, "return_state": True})["state"]
+    assert all(doc["incidents"][0][name] is not None for name in written)
+    structure = snapshot_module._structure
+
+    def no_incidents(value: object, cls: type[Any], where: str, **options: bool) -> Any:
+        assert cls is not Incident, f"{where} was read through cattrs"
+        return structure(value, cls, where, **options)
+
+    monkeypatch.setattr(snapshot_module, "_structure", no_incidents)
+    assert World.restore(doc).snapshot() == doc
+
+
+def test_equal_values_of_a_snapshot_are_read_as_one() -> None:
+    """Equal allowances and equal instants of one snapshot are read as one shared value,
+    not one per incident: fewer objects for the garbage collector after a restore."""
+    incidents = [incident for incident, _ in read_snapshot(snapshot()).incidents]
+    assert len({(a.minutes, a.used, a.warned) for a in (i.allowance for i in incidents)}) == 1
+    assert all(incident.allowance is incidents[0].allowance for incident in incidents)
+    assert incidents[0].opened_at is incidents[0].response_targets[0].started_at
 
 
 def test_a_world_without_entities_may_have_no_clock() -> None:
