@@ -263,6 +263,14 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
         lambda d: d["incidents"][0]["allowance"].update(warned=True),
         "incidents[0].allowance.warned",
     ),
+    "incident-unknown-field": (
+        lambda d: d["incidents"][0].update(colour="red"),
+        "incidents[0].colour",
+    ),
+    "incident-allowance-unknown-field": (
+        lambda d: d["incidents"][0]["allowance"].update(colour="red"),
+        "incidents[0].allowance.colour",
+    ),
     "incident-used-false-beside-a-zero": (
         lambda d: d["incidents"][2]["allowance"].update(used=False),
         "incidents[2].allowance.used",
@@ -334,6 +342,15 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
         "tally[0]",
     ),
     "tally-repeated": (lambda d: d["tally"].append(d["tally"][0]), "tally[2]"),
+    "tally-not-a-list": (lambda d: d["tally"].append("incident_opened"), "tally[2]"),
+    "tally-count-a-float": (
+        lambda d: d["tally"].__setitem__(0, [*d["tally"][0][:4], 1.0]),
+        "tally[0]",
+    ),
+    "tally-customer-a-number": (
+        lambda d: d["tally"].__setitem__(0, [*d["tally"][0][:2], 7, *d["tally"][0][3:]]),
+        "tally[0]",
+    ),
     "policy-invalid": (lambda d: d["policy"].update(reopen_days=0), "policy.reopen_days"),
     "policy-unknown-field": (lambda d: d["policy"].update(colour=1), "policy" + ".colour"),
     "policy-not-an-object": (lambda d: d.update(policy=[]), "policy"),
@@ -386,6 +403,11 @@ DETAILS = {
     "purchase-a-triple": "expected [purchase, customer], got a list",
     "order-repeated": (
         "the accounts' and incidents' orders must number them 0, 1, 2, ... without gaps or repeats"
+    ),
+    "tally-not-a-list": "expected [kind, to, customer, incident, count] at a clock",
+    # An echo shows the first four items of a list.
+    "tally-customer-a-number": (
+        "not a count of notifications: ['incident_opened', 'customer', 7, 'i3', ...]"
     ),
     # i3's response is due two business hours after its opening at 14:00 in Paris.
     "timer-before-the-clock": (
