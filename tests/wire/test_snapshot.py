@@ -12,14 +12,22 @@ import copy
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
+import pendulum
 import pytest
-from hypothesis import given
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from premier_policy import PolicyError, RuleId, ScenarioError, World, replay
-from premier_policy.wire._snapshot import FORMAT, VERSION, digest_of, read_snapshot
+from premier_policy.credits._lots import Lot
+from premier_policy.incidents._incident import Incident
+from premier_policy.terms._money import Money
+from premier_policy.wire import _snapshot as snapshot_module
+from premier_policy.wire._converter import explain
+from premier_policy.wire._snapshot import FORMAT, VERSION, _converter, digest_of, read_snapshot
 
 P = "2026-11-23T09:00:00+01:00"
 EVENTS: list[dict[str, Any]] = [
@@ -185,6 +193,12 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
         lambda d: d["accounts"][0]["lots"][0].update(price={"amount": "225.00", "currency": 840}),
         "accounts[0].lots[0].price",
     ),
+    "lot-consumed-by-no-incident": (
+        lambda d: d["accounts"][0]["lots"].append(
+            {**d["accounts"][0]["lots"][0], "id": "p9", "credits": 1, "remaining": 0}
+        ),
+        "accounts[0].lots[1].remaining",
+    ),
     "lot-listed-twice": (
         lambda d: d["accounts"][1]["lots"].append(d["accounts"][0]["lots"][0]),
         "accounts[1].lots[1].id",
@@ -249,6 +263,26 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
         lambda d: d["incidents"][0]["allowance"].update(warned=True),
         "incidents[0].allowance.warned",
     ),
+    "incident-unknown-field": (
+        lambda d: d["incidents"][0].update(colour="red"),
+        "incidents[0].colour",
+    ),
+    "incident-allowance-unknown-field": (
+        lambda d: d["incidents"][0]["allowance"].update(colour="red"),
+        "incidents[0].allowance.colour",
+    ),
+    "incident-used-false-beside-a-zero": (
+        lambda d: d["incidents"][2]["allowance"].update(used=False),
+        "incidents[2].allowance.used",
+    ),
+    "incident-warned-false-beside-a-zero": (
+        lambda d: d["incidents"][2]["allowance"].update(warned=False),
+        "incidents[2].allowance.warned",
+    ),
+    "target-unknown-field": (
+        lambda d: d["incidents"][2]["response_targets"][0].update(colour="red"),
+        "incidents[2].response_targets.colour",
+    ),
     "incident-breached-as-number": (
         lambda d: d["incidents"][2]["response_targets"][0].update(breached=0),
         "incidents[2].response_targets.breached",
@@ -284,6 +318,11 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
     "purchase-missing": (lambda d: d["purchases"].pop(), "purchases"),
     "purchase-listed-twice": (lambda d: d["purchases"].append(["p1", "acme"]), "purchases[2]"),
     "purchase-not-a-pair": (lambda d: d["purchases"].append("p3"), "purchases[2]"),
+    "purchase-a-triple": (lambda d: d["purchases"].append(["p1", "acme", "p1"]), "purchases[2]"),
+    "purchase-long-unknown": (
+        lambda d: d["purchases"].append(["x" * 100, "y" * 100]),
+        "purchases[2]",
+    ),
     "timer-before-the-clock": (
         lambda d: d.update(at="2026-11-24T13:00:00+00:00"),
         "incidents[2]",
@@ -303,6 +342,15 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
         "tally[0]",
     ),
     "tally-repeated": (lambda d: d["tally"].append(d["tally"][0]), "tally[2]"),
+    "tally-not-a-list": (lambda d: d["tally"].append("incident_opened"), "tally[2]"),
+    "tally-count-a-float": (
+        lambda d: d["tally"].__setitem__(0, [*d["tally"][0][:4], 1.0]),
+        "tally[0]",
+    ),
+    "tally-customer-a-number": (
+        lambda d: d["tally"].__setitem__(0, [*d["tally"][0][:2], 7, *d["tally"][0][3:]]),
+        "tally[0]",
+    ),
     "policy-invalid": (lambda d: d["policy"].update(reopen_days=0), "policy.reopen_days"),
     "policy-unknown-field": (lambda d: d["policy"].update(colour=1), "policy" + ".colour"),
     "policy-not-an-object": (lambda d: d.update(policy=[]), "policy"),
@@ -338,6 +386,101 @@ def test_a_corruption_with_a_matching_digest_is_refused(name: str) -> None:
     naming the field; nothing is guessed or repaired."""
     change, field = CORRUPTIONS[name]
     assert refusal(sealed(change)) == field
+
+
+#: What the refusal of some corruptions says, after the field (echoes bounded to 60).
+DETAILS = {
+    "lot-consumed-not-held": "lot p1 has 2 credits consumed, but incidents hold 1",
+    "lot-consumed-by-no-incident": "lot p9 has 1 credits consumed, but incidents hold 0",
+    "purchase-of-another-customer": (
+        "'p1' of 'globex' is not a lot of that customer's account, or is listed twice"
+    ),
+    "purchase-long-unknown": (
+        f"{'x' * 60!r} of {'y' * 60!r} is not a lot of that customer's account, or is listed twice"
+    ),
+    "purchase-missing": "lot p2 is missing from the purchase index",
+    "purchase-not-a-pair": "expected [purchase, customer], got a string",
+    "purchase-a-triple": "expected [purchase, customer], got a list",
+    "order-repeated": (
+        "the accounts' and incidents' orders must number them 0, 1, 2, ... without gaps or repeats"
+    ),
+    "tally-not-a-list": "expected [kind, to, customer, incident, count] at a clock",
+    # An echo shows the first four items of a list.
+    "tally-customer-a-number": (
+        "not a count of notifications: ['incident_opened', 'customer', 7, 'i3', ...]"
+    ),
+    # i3's response is due two business hours after its opening at 14:00 in Paris.
+    "timer-before-the-clock": (
+        "a timer due at 2026-11-23T15:00:00+00:00, before the clock "
+        "2026-11-24T13:00:00+00:00, has not fired"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(DETAILS))
+def test_a_refusal_says_what_is_wrong(name: str) -> None:
+    """The error names the field and says what is wrong with it, in those words."""
+    change, field = CORRUPTIONS[name]
+    with pytest.raises(PolicyError) as caught:
+        World.restore(sealed(change))
+    assert str(caught.value) == f"state.integrity: {field}: {DETAILS[name]}"
+
+
+def test_an_instant_at_the_clock_does_not_hide_a_later_one() -> None:
+    """An incident opened, answered and resolved at the clock's instant: those are not
+    later than the clock, and a target met after it is still refused."""
+    t = "2026-11-23T10:00:00+01:00"
+    events = [
+        {"at": P, "type": "purchase", "customer": "acme", "id": "p1", "product": "single"},
+        {"at": t, "type": "open", "customer": "acme", "id": "i1", "area": "setup"},
+        {"at": t, "type": "staff_reply", "incident": "i1"},
+        {"at": t, "type": "resolve", "incident": "i1"},
+    ]
+    doc = replay({"events": events, "return_state": True})["state"]
+    incident = doc["incidents"][0]
+    assert doc["at"] == incident["opened_at"] == incident["resolved_at"]
+    assert incident["response_targets"][0]["started_at"] == doc["at"]
+    World.restore(doc)
+    incident["response_targets"][0]["met_at"] = "2026-11-23T09:30:00+00:00"
+    doc["digest"] = digest_of(doc)
+    assert refusal(doc) == "incidents[0].response_targets[0].met_at"
+
+
+#: EVENTS with incident i1 closed, so that every instant of an incident is written.
+CLOSED = [*EVENTS[:6], {"at": "2026-11-23T12:30:00+01:00", "type": "close", "incident": "i1"},
+          *EVENTS[6:]]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("events", "written"),
+    [(EVENTS, ("resolved_at", "auto_close_at")), (CLOSED, ("closed_at", "reopen_until"))],
+    ids=["resolved", "closed"],
+)
+def test_a_good_snapshots_incidents_are_read_without_the_converter(
+    events: list[dict[str, Any]], written: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Incidents as a snapshot writes them, most of a restore, go straight to their
+    checked constructors (cattrs would cost more) and read back to the same document:
+    every instant, target and allowance."""
+    doc = replay({"events": events, "return_state": True})["state"]
+    assert all(doc["incidents"][0][name] is not None for name in written)
+    structure = snapshot_module._structure
+
+    def no_incidents(value: object, cls: type[Any], where: str, **options: bool) -> Any:
+        assert cls is not Incident, f"{where} was read through cattrs"
+        return structure(value, cls, where, **options)
+
+    monkeypatch.setattr(snapshot_module, "_structure", no_incidents)
+    assert World.restore(doc).snapshot() == doc
+
+
+def test_equal_values_of_a_snapshot_are_read_as_one() -> None:
+    """Equal allowances and equal instants of one snapshot are read as one shared value,
+    not one per incident: fewer objects for the garbage collector after a restore."""
+    incidents = [incident for incident, _ in read_snapshot(snapshot()).incidents]
+    assert len({(a.minutes, a.used, a.warned) for a in (i.allowance for i in incidents)}) == 1
+    assert all(incident.allowance is incidents[0].allowance for incident in incidents)
+    assert incidents[0].opened_at is incidents[0].response_targets[0].started_at
 
 
 def test_a_world_without_entities_may_have_no_clock() -> None:
@@ -445,4 +588,175 @@ def test_changes_given_with_state_extend_its_timeline_after_its_clock() -> None:
     assert (caught.value.rule, caught.value.field) == (
         RuleId.POLICY_CHANGES,
         "policy_changes[0].from",
+    )
+
+
+# --- the converters, built at test time: the module's two are built at import ----------
+
+
+@pytest.mark.parametrize("detailed", [True, False])
+def test_a_converter_built_now_reads_and_writes_a_lot_as_the_snapshot_does(
+    detailed: bool,
+) -> None:
+    """Both converters read a lot's document to the lot read_snapshot gives, and write
+    it back to the same document: instants with their offset, the price as an object."""
+    doc = snapshot()
+    lot_doc = doc["accounts"][0]["lots"][0]
+    assert lot_doc["price"] == {"amount": "225.00", "currency": "USD"}
+    lot = read_snapshot(doc).accounts[0][0].lots[0]
+    converter = _converter(detailed=detailed)
+    assert converter.structure(lot_doc, Lot) == lot
+    assert converter.unstructure(lot) == lot_doc
+
+
+def test_only_the_detailed_converter_refuses_unknown_keys() -> None:
+    """The fast converter lets an extra key (an entity's order) through, as its caller
+    checks the keys itself; the detailed one refuses it by name."""
+    lot_doc = {**snapshot()["accounts"][0]["lots"][0], "order": 3}
+    lot = _converter(detailed=False).structure(lot_doc, Lot)
+    assert lot.id == "p1"
+    with pytest.raises(ClassValidationError) as caught:
+        _converter(detailed=True).structure(lot_doc, Lot)
+    (error,) = caught.value.exceptions
+    assert isinstance(error, ForbiddenExtraKeysError)
+    assert error.extra_fields == {"order"}
+
+
+def test_only_the_detailed_converter_notes_where_an_error_arose() -> None:
+    """A bad price: the detailed converter's error leads to the field ``price``; the
+    fast one raises the hook's own error, without cattrs's notes."""
+    lot_doc = {**snapshot()["accounts"][0]["lots"][0], "price": 225}
+    detail = "expected an object with amount and currency, got a number"
+    with pytest.raises(ClassValidationError) as caught:
+        _converter(detailed=True).structure(lot_doc, Lot)
+    found = explain(caught.value, None)
+    assert (found.detail, found.field) == (detail, "price")
+    with pytest.raises(PolicyError) as bare:
+        _converter(detailed=False).structure(lot_doc, Lot)
+    assert bare.value.detail == detail
+
+
+#: An instant where the snapshot may have none (an incident's ``resolved_at``, ...).
+OPTIONAL_INSTANT: Any = pendulum.DateTime | None
+INSTANT_KINDS = [datetime, pendulum.DateTime, OPTIONAL_INSTANT]
+
+
+@pytest.mark.parametrize("detailed", [True, False])
+@pytest.mark.parametrize("kind", INSTANT_KINDS, ids=["datetime", "DateTime", "optional"])
+def test_a_converter_built_now_reads_any_aware_instant_in_utc(detailed: bool, kind: Any) -> None:
+    """Every instant type reads ISO text with an offset as that instant in pendulum's
+    UTC, up to the end of the year 9999 (no writable-years margin, unlike events)."""
+    converter = _converter(detailed=detailed)
+    read = converter.structure("2026-11-23T09:00:00+01:00", kind)
+    assert read == pendulum.datetime(2026, 11, 23, 8)
+    assert read.tzinfo is pendulum.UTC
+    late = converter.structure("9999-12-31T23:59:59+00:00", kind)
+    assert late == pendulum.datetime(9999, 12, 31, 23, 59, 59)
+
+
+@pytest.mark.parametrize(
+    ("value", "detail"),
+    [
+        (1764000000, "expected an ISO 8601 instant, got a number"),
+        ("yesterday", "expected an ISO 8601 instant, got 'yesterday'"),
+        ("2026-11-23T09:00:00", "naive instant '2026-11-23T09:00:00'; a snapshot writes UTC offsets"),
+        ("0001-01-01T00:00:00+01:00", "expected an ISO 8601 instant, got '0001-01-01T00:00:00+01:00'"),
+    ],
+    ids=["number", "not-iso", "naive", "before-year-1-in-utc"],
+)  # fmt: skip
+@pytest.mark.parametrize("kind", INSTANT_KINDS, ids=["datetime", "DateTime", "optional"])
+def test_a_converter_built_now_says_what_is_wrong_with_an_instant(
+    kind: Any, value: object, detail: str
+) -> None:
+    """Anything but aware ISO text is refused with the snapshot's own message."""
+    with pytest.raises(PolicyError) as caught:
+        _converter(detailed=True).structure(value, kind)
+    assert caught.value.detail == detail
+
+
+@pytest.mark.parametrize("detailed", [True, False])
+def test_a_missing_optional_instant_reads_as_none(detailed: bool) -> None:
+    """null is no instant where one is optional, and is refused where one is required."""
+    converter = _converter(detailed=detailed)
+    assert converter.structure(None, OPTIONAL_INSTANT) is None
+    with pytest.raises(PolicyError) as caught:
+        converter.structure(None, pendulum.DateTime)
+    assert caught.value.detail == "expected an ISO 8601 instant, got null"
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [(0, "a number"), ("true", "a string"), (None, "null"), ([True], "a list")],
+)
+def test_a_converter_built_now_reads_only_true_or_false_as_a_boolean(
+    value: object, kind: str
+) -> None:
+    """true and false read as themselves; anything else (no truthiness) is refused,
+    saying what JSON type it was."""
+    converter = _converter(detailed=True)
+    assert converter.structure(True, bool) is True
+    assert converter.structure(False, bool) is False
+    with pytest.raises(PolicyError) as caught:
+        converter.structure(value, bool)
+    assert caught.value.detail == f"expected true or false, got {kind}"
+
+
+@pytest.mark.parametrize("detailed", [True, False])
+def test_a_converter_built_now_reads_and_writes_money_as_an_object(detailed: bool) -> None:
+    """Money is {"amount": text, "currency": code} both ways (the wire writes the amount
+    alone); anything else is refused."""
+    converter = _converter(detailed=detailed)
+    money = Money("80", "EUR")
+    assert converter.unstructure(money) == {"amount": "80.00", "currency": "EUR"}
+    assert converter.structure({"amount": "80.00", "currency": "EUR"}, Money) == money
+    with pytest.raises(PolicyError) as caught:
+        converter.structure("80.00", Money)
+    assert caught.value.detail == "expected an object with amount and currency, got a string"
+
+
+@settings(max_examples=50)
+@given(st.lists(st.text(max_size=5), max_size=5))
+def test_a_converter_built_now_reads_a_list_as_the_tuple_of_its_items(items: list[str]) -> None:
+    """A homogeneous tuple reads from a JSON list, item by item, in order."""
+    assert _converter(detailed=True).structure(items, tuple[str, ...]) == tuple(items)
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [("p1", "a string"), ({"0": "p1"}, "an object"), (None, "null"), (("p1",), "a value")],
+)
+def test_a_converter_built_now_reads_a_tuple_only_from_a_list(value: object, kind: str) -> None:
+    """Text is not split into characters, nor an object read as its keys: a tuple is
+    read from a list only."""
+    for detailed in (True, False):
+        with pytest.raises(PolicyError) as caught:
+            _converter(detailed=detailed).structure(value, tuple[str, ...])
+        assert caught.value.detail == f"expected a list, got {kind}"
+
+
+def test_a_converter_built_now_reads_each_item_of_a_tuple_as_its_type() -> None:
+    """Each item goes through the hook of the item type: booleans are checked, numbers
+    made floats, nested tuples read from lists only."""
+    converter = _converter(detailed=True)
+    floats = converter.structure([1, 2.5], tuple[float, ...])
+    assert floats == (1.0, 2.5)
+    assert [type(each) for each in floats] == [float, float]
+    assert converter.structure([["a"], []], tuple[tuple[str, ...], ...]) == (("a",), ())
+    with pytest.raises(PolicyError) as caught:
+        converter.structure([True, 0], tuple[bool, ...])
+    assert caught.value.detail == "expected true or false, got a number"
+    with pytest.raises(PolicyError) as nested:
+        converter.structure([["a"], "b"], tuple[tuple[str, ...], ...])
+    assert nested.value.detail == "expected a list, got a string"
+
+
+def test_a_naive_instant_in_a_snapshot_is_refused_as_naive() -> None:
+    """A restore names the field of an instant without offset and says it is naive, not
+    merely unreadable."""
+    doc = sealed(lambda d: d["incidents"][0].update(opened_at="2026-11-23T09:00:00"))
+    with pytest.raises(PolicyError) as caught:
+        World.restore(doc)
+    assert str(caught.value) == (
+        "state.integrity: incidents[0].opened_at: naive instant '2026-11-23T09:00:00'; "
+        "a snapshot writes UTC offsets"
     )

@@ -117,11 +117,11 @@ def _instant(value: object, _: object) -> pendulum.DateTime:
 def _parsed(text: str) -> pendulum.DateTime:
     try:
         parsed = datetime.fromisoformat(text)
-        if parsed.tzinfo is None:
-            raise PolicyError(f"naive instant {text[:40]!r}; a snapshot writes UTC offsets")
-        t = parsed.astimezone(UTC)
+        t = None if parsed.tzinfo is None else parsed.astimezone(UTC)
     except (ValueError, OverflowError):
         raise PolicyError(f"expected an ISO 8601 instant, got {text[:40]!r}") from None
+    if t is None:  # outside the try: a PolicyError is a ValueError too
+        raise PolicyError(f"naive instant {text[:40]!r}; a snapshot writes UTC offsets")
     return pendulum.DateTime(
         t.year, t.month, t.day, t.hour, t.minute, t.second, t.microsecond, tzinfo=pendulum.UTC
     )
@@ -167,18 +167,14 @@ def _is_tuple(kind: object) -> bool:
 def _converter(*, detailed: bool) -> cattrs.Converter:
     # The fast one lets extra keys through: its caller checks the keys itself.
     converter = CONVERTER.copy(detailed_validation=detailed, forbid_extra_keys=detailed)
+    # For pendulum's DateTime too (a subclass), and with cattrs's own handling of None
+    # where an instant is optional.
     converter.register_structure_hook(datetime, _instant)
-    converter.register_structure_hook(pendulum.DateTime, _instant)
     converter.register_structure_hook(bool, _boolean)
     converter.register_structure_hook(Money, _money)
     converter.register_unstructure_hook(
         Money, lambda money: {"amount": money.amount_text, "currency": money.currency}
     )
-
-    def optional_instant(value: object, _: object) -> pendulum.DateTime | None:
-        return None if value is None else _instant(value, _)
-
-    converter.register_structure_hook(pendulum.DateTime | None, optional_instant)
 
     def tuple_hook(kind: Any) -> Any:
         (item, _) = get_args(kind)
