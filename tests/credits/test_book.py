@@ -185,3 +185,72 @@ def test_scans_and_trees_answer_alike(moves: list[tuple[Any, ...]]) -> None:
         assert all(_answers(book) == expected for book in books[1:])
         assert all(book == books[0] for book in books)
     assert pickle.loads(pickle.dumps(books[1])) == Book.of(books[0].lots) == books[2]
+
+
+# Keys of one element, so their priorities (hashes) are the same in every process; the
+# pool holds keys whose hashes are equal (hash(-1) == hash(-2), 2**61 hashes as 1 and
+# 2**61 + 1 as 2), so that equal priorities meet too.
+KEYS = (-2, -1, *range(24), 2**61, 2**61 + 1)
+TREE_MOVES = st.lists(
+    st.one_of(
+        st.tuples(st.just("put"), st.sampled_from(KEYS), st.integers(0, 5)),
+        st.tuples(st.just("drop"), st.integers(0, 1_000), st.just(0)),
+    ),
+    max_size=60,
+)
+
+
+def _treap(node: Tree, top: float = float("inf")) -> list[Any]:
+    """The keys of ``node`` in order, checking that each total is the sum of the weights
+    below it and that no priority exceeds its parent's (which keeps the trees shallow)."""
+    if node is None:
+        return []
+    key, _, weight, total, prio, left, right = node
+    assert prio <= top
+    assert total == weight + (0 if left is None else left[3]) + (0 if right is None else right[3])
+    return [*_treap(left, prio), key, *_treap(right, prio)]
+
+
+def _agrees(tree: Tree, model: dict[tuple[int], int]) -> None:
+    """``tree`` holds the keys of ``model`` with their weights, as a treap."""
+    assert _treap(tree) == sorted(model)
+    assert [n[0] for n in after(tree, -3)] == sorted(model)
+    for key, weight in model.items():
+        assert get(tree, key) == f"v{key[0]}"
+        assert weight_after(tree, key[0] - 1) - weight_after(tree, key[0]) == weight
+    assert all(get(tree, (k,)) is None for k in (-3, *KEYS, 64) if (k,) not in model)
+    assert weight_after(tree, -3) == sum(model.values())
+
+
+@given(TREE_MOVES)
+def test_puts_and_drops_keep_a_treap_of_the_keys(moves: list[tuple[str, int, int]]) -> None:
+    """Puts (new keys or replaced ones, equal priorities included) and drops of held keys
+    give the dict's keys, values and weights, in a valid treap; earlier trees stay."""
+    tree: Tree = None
+    model: dict[tuple[int], int] = {}
+    history: list[tuple[Tree, dict[tuple[int], int]]] = []
+    for kind, number, weight in moves:
+        if kind == "put":
+            tree = put(tree, (number,), f"v{number}", weight)
+            model[(number,)] = weight
+        elif model:
+            key = sorted(model)[number % len(model)]
+            tree = drop(tree, key)
+            del model[key]
+        history.append((tree, dict(model)))
+    for old, seen in history:
+        _agrees(old, seen)
+
+
+def test_dropping_each_key_of_a_full_tree() -> None:
+    """Dropping any one of 64 keys, from the root down to the leaves, leaves the others
+    with their values and weights, in a treap, and the full tree as it was."""
+    full: Tree = None
+    for number in range(64):
+        full = put(full, (number,), f"v{number}", number % 7)
+    everything = {(number,): number % 7 for number in range(64)}
+    for number in range(64):
+        rest = dict(everything)
+        del rest[(number,)]
+        _agrees(drop(full, (number,)), rest)
+    _agrees(full, everything)
