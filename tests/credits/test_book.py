@@ -8,12 +8,12 @@ import pickle
 from typing import Any
 
 import pendulum
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from premier_policy import Account, Money, Policy
 from premier_policy.credits._book import Book, Tree, after, drop, get, put, weight_after
-from premier_policy.credits._lots import Lot
+from premier_policy.credits._lots import EXPIRY_NOTICES, Lot
 
 T0 = pendulum.datetime(2026, 1, 1)
 
@@ -254,3 +254,116 @@ def test_dropping_each_key_of_a_full_tree() -> None:
         del rest[(number,)]
         _agrees(drop(full, (number,)), rest)
     _agrees(full, everything)
+
+
+#: One policy with expiring notices two days before expiry, one with none; the first is
+#: the one most changes are made with, so its timers are kept along.
+MODEL_POLICIES = (Policy(expiry_notice_days=2), Policy(expiry_notice_days=0))
+#: A lot, as (purchase day, days of validity, credits, credits used, notices dealt
+#: with): few days, so that lots share purchase and expiry instants and the consume
+#: order falls back on the purchase ID ("p10" before "p2").
+LOT = st.tuples(
+    st.integers(0, 3),
+    st.integers(1, 4),
+    st.integers(1, 2),
+    st.integers(0, 2),
+    st.sampled_from(((), ("credits_expiring",), ("credits_expired",))),
+)
+WITH = st.sampled_from((0, 0, 1, None))
+BOOK_MOVES = st.lists(
+    st.one_of(
+        st.tuples(st.just("buy"), LOT, WITH),
+        st.tuples(st.just("take"), st.integers(0, 7), WITH),
+        st.tuples(st.just("back"), st.integers(0, 99), WITH),
+        st.tuples(st.just("change"), st.integers(0, 99), LOT, WITH),
+    ),
+    max_size=6,
+)
+
+
+def _model_lot(number: int, shape: tuple[int, int, int, int, tuple[Any, ...]]) -> Lot:
+    start, length, credits, used, notices = shape
+    return Lot(id=f"p{number}", product="single", credits=credits,
+               remaining=max(credits - used, 0), purchased_at=_day(start),
+               expires_at=_day(start + length), price=Money("75.00", "USD"),
+               notices=notices)  # fmt: skip
+
+
+def _model_order(each: Lot) -> tuple[pendulum.DateTime, pendulum.DateTime, str]:
+    return each.expires_at, each.purchased_at, each.id
+
+
+def _as_the_model(book: Book, model: list[Lot]) -> None:
+    """``book`` answers every query as a scan of the lots ``model`` would."""
+    assert book.lots == tuple(model)
+    assert book == Book.of(tuple(model))
+    assert hash(book) == hash(tuple(model))
+    for each in model:
+        assert book.get(each.id) is each
+    assert book.get(f"p{len(model)}") is None
+    for day in range(9):
+        t = _day(day)
+        valid = [each for each in model if each.purchased_at <= t < each.expires_at]
+        assert book.balance(t) == sum(each.remaining for each in valid)
+        usable = [each for each in valid if each.remaining]
+        assert book.first_usable(t) == min(usable, key=_model_order, default=None)
+    for policy in MODEL_POLICIES[::-1]:  # the timers of the first are then kept along
+        notices = sorted(
+            ((at, EXPIRY_NOTICES.index(kind), _model_order(each)), (at, kind, each))
+            for each in model
+            if each.remaining
+            for at, kind in each.pending(policy)
+        )
+        assert book.next_timer(policy) == (notices[0][0][0] if notices else None)
+        for day in range(9):
+            end = _day(day)
+            for inclusive in (False, True):
+                expected = [
+                    due for (at, *_), due in notices if at < end or (inclusive and at == end)
+                ]
+                assert book.due(policy, end, inclusive=inclusive) == expected
+
+
+@settings(max_examples=60)
+@given(st.one_of(st.lists(LOT, max_size=5), st.lists(LOT, min_size=30, max_size=40)), BOOK_MOVES)
+def test_a_book_answers_as_its_list_of_lots(
+    shapes: list[tuple[int, int, int, int, tuple[Any, ...]]], moves: list[tuple[Any, ...]]
+) -> None:
+    """Made of a few lots or of 30 to 40 (beyond ``Book.SMALL``), at once or one at a
+    time, then buying, taking, giving back and changing lots with or without the policy
+    of its timers, a book answers every query (lots, lookups, balance, the lot to take
+    from, timers, due notices) as a plain list of its lots does (credits.consume-order,
+    credits.expiry-notice)."""
+    model = [_model_lot(number, shape) for number, shape in enumerate(shapes)]
+    at_once, one_by_one = Book.of(tuple(model)), Book()
+    for each in model:
+        one_by_one = one_by_one.put(each, None)
+    _as_the_model(at_once, model)
+    book = one_by_one
+    for kind, *args in moves:
+        policy = None if args[-1] is None else MODEL_POLICIES[args[-1]]
+        if kind == "buy":
+            new = _model_lot(len(model), args[0])
+            model.append(new)
+        else:
+            if kind == "take":
+                t = _day(args[0])
+                usable = [e for e in model if e.remaining and e.purchased_at <= t < e.expires_at]
+                found = min(usable, key=_model_order, default=None)
+                assert book.first_usable(t) == found
+                if found is None:
+                    continue
+                new = found.take()
+            elif kind == "back":
+                taken = [each for each in model if each.consumed]
+                if not taken:
+                    continue
+                new = taken[args[0] % len(taken)].give_back()
+            else:
+                if not model:
+                    continue
+                new = _model_lot(args[0] % len(model), args[1])
+            model[int(new.id[1:])] = new
+        book = book.put(new, policy)
+        _as_the_model(book, model)
+    _as_the_model(book, model)
