@@ -194,6 +194,7 @@ KEYS = (-2, -1, *range(24), 2**61, 2**61 + 1)
 TREE_MOVES = st.lists(
     st.one_of(
         st.tuples(st.just("put"), st.sampled_from(KEYS), st.integers(0, 5)),
+        st.tuples(st.just("plain"), st.sampled_from(KEYS), st.just(0)),  # weight by default
         st.tuples(st.just("drop"), st.integers(0, 1_000), st.just(0)),
     ),
     max_size=60,
@@ -224,8 +225,9 @@ def _agrees(tree: Tree, model: dict[tuple[int], int]) -> None:
 
 @given(TREE_MOVES)
 def test_puts_and_drops_keep_a_treap_of_the_keys(moves: list[tuple[str, int, int]]) -> None:
-    """Puts (new keys or replaced ones, equal priorities included) and drops of held keys
-    give the dict's keys, values and weights, in a valid treap; earlier trees stay."""
+    """Puts (new keys or replaced ones, equal priorities included; weighing 0 unless
+    told) and drops of held keys give the dict's keys, values and weights, in a valid
+    treap; earlier trees stay."""
     tree: Tree = None
     model: dict[tuple[int], int] = {}
     history: list[tuple[Tree, dict[tuple[int], int]]] = []
@@ -233,6 +235,9 @@ def test_puts_and_drops_keep_a_treap_of_the_keys(moves: list[tuple[str, int, int
         if kind == "put":
             tree = put(tree, (number,), f"v{number}", weight)
             model[(number,)] = weight
+        elif kind == "plain":
+            tree = put(tree, (number,), f"v{number}")
+            model[(number,)] = 0
         elif model:
             key = sorted(model)[number % len(model)]
             tree = drop(tree, key)
@@ -367,3 +372,32 @@ def test_a_book_answers_as_its_list_of_lots(
         book = book.put(new, policy)
         _as_the_model(book, model)
     _as_the_model(book, model)
+
+
+def _height(node: Tree) -> int:
+    return 0 if node is None else 1 + max(_height(node[5]), _height(node[6]))
+
+
+def test_trees_stay_shallow_whatever_the_order_of_the_keys() -> None:
+    """2000 keys put in increasing order, then the even ones dropped, make trees a few
+    dozen levels deep, not a path: each change costs O(log n) in the lots."""
+    tree: Tree = None
+    for number in range(2000):
+        tree = put(tree, (number,), number)
+    assert _height(tree) <= 50
+    for number in range(0, 2000, 2):
+        tree = drop(tree, (number,))
+    assert _height(tree) <= 50
+    assert [n[1] for n in after(tree, -1)] == list(range(1, 2000, 2))
+
+
+def test_keys_of_equal_priority_are_replaced_not_held_twice() -> None:
+    """Keys whose priorities are equal (hash(-1) == hash(-2); 2**61 hashes as 1) are
+    found and replaced in place, in whichever order they came, never held twice."""
+    for pair in ((-1, -2), (-2, -1), (1, 2**61), (2**61, 1)):
+        tree: Tree = None
+        model: dict[tuple[int], int] = {}
+        for round_, number in enumerate((*pair, *pair, *pair[::-1])):
+            tree = put(tree, (number,), f"v{number}", round_)
+            model[(number,)] = round_
+            _agrees(tree, model)
