@@ -401,3 +401,36 @@ def test_keys_of_equal_priority_are_replaced_not_held_twice() -> None:
             tree = put(tree, (number,), f"v{number}", round_)
             model[(number,)] = round_
             _agrees(tree, model)
+
+
+def test_the_lot_beyond_small_builds_the_trees() -> None:
+    """A book of ``Book.SMALL`` lots is a tuple scanned, made at once or lot by lot; the
+    next lot builds the trees, which keep the lots given (module notes: a scan is faster
+    at that size, the trees beyond it)."""
+    lots = tuple(lot(i) for i in range(Book.SMALL + 1))
+    grown = Book()
+    for each in lots[:-1]:
+        grown = grown.put(each, None)
+    for small in (Book.of(lots[:-1]), grown):
+        assert small._scan == lots[:-1]
+        assert small.lots is small._scan
+        big = small.put(lots[-1], None)
+        assert big._scan is None
+        assert big.lots == lots
+    assert Book.of(lots)._scan is None
+    assert Book.of(lots).lots is lots  # kept, not rebuilt from the trees
+
+
+def test_a_change_made_with_the_policy_keeps_its_timers() -> None:
+    """The timers of the policy last asked about are updated along by a change made with
+    that policy, not dropped to be rebuilt at the next question (which costs O(n));
+    a change made without it, or with another policy, drops them."""
+    policy = Policy()
+    book = Indexed.of((lot(0), lot(1), lot(2)))
+    assert book.next_timer(policy) == T0.add(years=1).subtract(days=30)
+    kept = book.put(lot(0, remaining=0), policy)
+    assert kept._timers is not None
+    assert kept._timers[0] is policy
+    for other in (None, Policy()):
+        assert book.put(lot(0, remaining=0), other)._timers is None
+    assert kept.next_timer(policy) == T0.add(years=1, days=1).subtract(days=30)
