@@ -312,7 +312,7 @@ def _as_the_model(book: Book, model: list[Lot]) -> None:
         assert book.balance(t) == sum(each.remaining for each in valid)
         usable = [each for each in valid if each.remaining]
         assert book.first_usable(t) == min(usable, key=_model_order, default=None)
-    for policy in MODEL_POLICIES[::-1]:  # the timers of the first are then kept along
+    for policy in MODEL_POLICIES:  # the first's, perhaps kept along, then rebuilt
         notices = sorted(
             ((at, EXPIRY_NOTICES.index(kind), _model_order(each)), (at, kind, each))
             for each in model
@@ -327,6 +327,7 @@ def _as_the_model(book: Book, model: list[Lot]) -> None:
                     due for (at, *_), due in notices if at < end or (inclusive and at == end)
                 ]
                 assert book.due(policy, end, inclusive=inclusive) == expected
+    book.next_timer(MODEL_POLICIES[0])  # whose timers the next change keeps along
 
 
 @settings(max_examples=60)
@@ -434,3 +435,8 @@ def test_a_change_made_with_the_policy_keeps_its_timers() -> None:
     for other in (None, Policy()):
         assert book.put(lot(0, remaining=0), other)._timers is None
     assert kept.next_timer(policy) == T0.add(years=1, days=1).subtract(days=30)
+    bought = kept.put(lot(3), policy)  # its notices join the kept timers
+    end = T0.add(years=1, days=3)
+    assert bought.due(policy, end, inclusive=False) == [
+        (T0.add(years=1, days=i).subtract(days=30), "credits_expiring", lot(i)) for i in (1, 2, 3)
+    ] + [(T0.add(years=1, days=i), "credits_expired", lot(i)) for i in (1, 2)]
