@@ -11,7 +11,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -131,6 +132,25 @@ def test_the_header_and_digest_are_checked_first(doc: object, field: str) -> Non
     assert refusal(doc) == field
 
 
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        ([], "state: a snapshot is an object, got a list"),
+        ({**snapshot(), "extra": 1}, "extra: unknown field; a snapshot has format, version, "
+         "policy, policy_changes, at, accounts, incidents, purchases, tally, digest"),
+        ({key: value for key, value in snapshot().items() if key != "tally"}, "tally: missing"),
+        ({**snapshot(), "digest": 7}, "digest: expected a hex string, got a number"),
+    ],
+    ids=["not-an-object", "unknown-field", "missing-field", "digest-number"],
+)  # fmt: skip
+def test_the_header_says_what_is_wrong(doc: object, message: str) -> None:
+    """A bad header is refused naming the field and saying what is wrong, in those
+    words; an unknown field lists the fields a snapshot has."""
+    with pytest.raises(PolicyError) as caught:
+        World.restore(doc)
+    assert str(caught.value) == f"state.integrity: {message}"
+
+
 def _deep(depth: int) -> object:
     value: object = "x"
     for _ in range(depth):
@@ -150,6 +170,23 @@ def test_a_value_nested_100k_deep_is_refused_with_a_bounded_message(key: str, fi
         World.restore({**snapshot(), key: _deep(100_000)})
     assert (caught.value.rule, caught.value.field) == (RuleId.STATE_INTEGRITY, field)
     assert len(str(caught.value)) < 300
+    if field == "digest":
+        assert caught.value.detail == "not JSON data: nested too deeply to read"
+
+
+def test_a_value_json_cannot_write_is_refused_saying_what_json_said() -> None:
+    """No digest can match a value JSON cannot write: refused as digest, with what
+    JSON said about it, cut to 120 characters."""
+    widget = type("Widget" * 30, (), {})()
+    with pytest.raises(TypeError) as said:
+        json.dumps(widget)
+    assert len(str(said.value)) > 120
+    with pytest.raises(PolicyError) as caught:
+        World.restore({**snapshot(), "policy": {"colour": widget}})
+    assert (caught.value.field, caught.value.detail) == (
+        "digest",
+        f"not JSON data: {str(said.value)[:120]}",
+    )
 
 
 CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
@@ -212,10 +249,15 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
         "accounts[0].lots[0].product",
     ),
     "lot-not-an-object": (lambda d: d["accounts"][0]["lots"].append(3), "accounts[0].lots[1]"),
+    "lot-with-an-order": (
+        lambda d: d["accounts"][0]["lots"][0].update(order=0),
+        "accounts[0].lots[0].order",
+    ),
     "lots-not-a-list": (lambda d: d["accounts"][0].update(lots={}), "accounts[0].lots"),
     "account-not-an-object": (lambda d: d["accounts"].append(3), "accounts[2]"),
     "account-unknown-field": (lambda d: d["accounts"][0].update(vip=True), "accounts[0].vip"),
     "account-without-order": (lambda d: d["accounts"][0].pop("order"), "accounts[0].order"),
+    "account-without-lots": (lambda d: d["accounts"][0].pop("lots"), "accounts[0].lots"),
     "account-listed-twice": (
         lambda d: d["accounts"].append({**d["accounts"][1], "lots": [], "order": 5}),
         "accounts[2].customer",
@@ -225,6 +267,10 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
         "accounts[2].customer",
     ),
     "accounts-not-a-list": (lambda d: d.update(accounts={}), "accounts"),
+    "incident-credit-of-a-long-lot-id": (
+        lambda d: d["incidents"][0].update(lots=["z" * 100]),
+        "incidents[0].lots[0]",
+    ),
     "incident-credit-of-a-missing-lot": (
         lambda d: d["incidents"][0].update(lots=["p9"]),
         "incidents[0].lots[0]",
@@ -355,6 +401,10 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
     "policy-unknown-field": (lambda d: d["policy"].update(colour=1), "policy" + ".colour"),
     "policy-not-an-object": (lambda d: d.update(policy=[]), "policy"),
     "policy-changes-not-a-list": (lambda d: d.update(policy_changes={}), "policy_changes"),
+    "policy-change-with-another-key": (
+        lambda d: d["policy_changes"].append({**CHANGE(d), "note": "new prices"}),
+        "policy_changes[0]",
+    ),
     "policy-change-not-an-object": (
         lambda d: d["policy_changes"].append("soon"),
         "policy_changes[0]",
@@ -390,6 +440,40 @@ def test_a_corruption_with_a_matching_digest_is_refused(name: str) -> None:
 
 #: What the refusal of some corruptions says, after the field (echoes bounded to 60).
 DETAILS = {
+    "accounts-not-a-list": "expected a list, got an object",
+    "account-not-an-object": "expected an object, got a number",
+    "account-without-order": "missing",
+    "account-without-lots": "missing",
+    "account-unknown-field": "unknown field",
+    "account-listed-twice": "customer globex is listed twice",
+    "account-empty-customer": "expected a non-empty string, got ''",
+    "lots-not-a-list": "expected a list, got an object",
+    "lot-not-an-object": "expected an object, got a number",
+    "lot-unknown-field": "unknown field",
+    "lot-with-an-order": "unknown field",
+    "lot-listed-twice": "lot p1 is listed twice",
+    "lot-price-as-number": "expected a decimal string, got a number",
+    "lot-currency-as-number": "expected a 3-letter uppercase code like 'USD', got 840",
+    "no-clock-with-entities": (
+        "2026-11-23T08:00:00+00:00 is later than the world's clock: there is no clock"
+    ),
+    "incident-opened-after-the-clock": (
+        "2026-11-24T13:00:00+00:00 is later than the world's clock: the clock is "
+        "2026-11-23T13:00:00+00:00"
+    ),
+    "incident-credit-of-a-missing-lot": "holds a credit of lot 'p9', which acme does not have",
+    "incident-credit-of-a-long-lot-id": (
+        f"holds a credit of lot {'z' * 60!r}, which acme does not have"
+    ),
+    "order-negative": "expected a whole number of at least 0, got -1",
+    "policy-change-with-another-key": 'expected an object with exactly "from" and "policy"',
+    # A policy's own refusals (policy_from_dict gives the first, Policy the last).
+    "policy-invalid": "expected a whole number of at least 1, got 0",
+    "policy-change-invalid-policy": "expected a whole number of at least 1, got 0",
+    "policy-changes-out-of-order": (
+        "changes come in strictly increasing time order: 2027-01-01 01:00 CET is not after "
+        "2027-01-01 01:00 CET"
+    ),
     "lot-consumed-not-held": "lot p1 has 2 credits consumed, but incidents hold 1",
     "lot-consumed-by-no-incident": "lot p9 has 1 credits consumed, but incidents hold 0",
     "purchase-of-another-customer": (
@@ -659,10 +743,13 @@ def test_a_converter_built_now_reads_any_aware_instant_in_utc(detailed: bool, ki
     [
         (1764000000, "expected an ISO 8601 instant, got a number"),
         ("yesterday", "expected an ISO 8601 instant, got 'yesterday'"),
+        ("y" * 50, f"expected an ISO 8601 instant, got {'y' * 40!r}"),
         ("2026-11-23T09:00:00", "naive instant '2026-11-23T09:00:00'; a snapshot writes UTC offsets"),
+        ("2026-11-23T09:00:00." + "1" * 30,
+         f"naive instant {'2026-11-23T09:00:00.' + '1' * 20!r}; a snapshot writes UTC offsets"),
         ("0001-01-01T00:00:00+01:00", "expected an ISO 8601 instant, got '0001-01-01T00:00:00+01:00'"),
     ],
-    ids=["number", "not-iso", "naive", "before-year-1-in-utc"],
+    ids=["number", "not-iso", "long", "naive", "long-naive", "before-year-1-in-utc"],
 )  # fmt: skip
 @pytest.mark.parametrize("kind", INSTANT_KINDS, ids=["datetime", "DateTime", "optional"])
 def test_a_converter_built_now_says_what_is_wrong_with_an_instant(
@@ -760,3 +847,86 @@ def test_a_naive_instant_in_a_snapshot_is_refused_as_naive() -> None:
         "state.integrity: incidents[0].opened_at: naive instant '2026-11-23T09:00:00'; "
         "a snapshot writes UTC offsets"
     )
+
+
+@pytest.mark.parametrize("text", ["Société Générale", "ß", "東京"])
+def test_the_digest_is_of_the_utf8_text_not_of_escapes(text: str) -> None:
+    """Text beyond ASCII is hashed as written in UTF-8 (ensure_ascii=False), as the
+    documented formula says, not as \\u escapes: a host hashing its own JSON agrees."""
+    doc = {"format": FORMAT, "version": VERSION, "customer": text}
+    canonical = '{"customer":"' + text + '","format":"premier-policy/world","version":1}'
+    assert digest_of(doc) == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def test_a_lone_surrogate_still_gets_a_digest() -> None:
+    """A string no UTF-8 can carry gets a digest of its own (never an encoding error),
+    so such a snapshot is refused as changed, not crashed on."""
+    one, other = digest_of({"customer": "\ud800"}), digest_of({"customer": "\ud801"})
+    assert len(one) == len(other) == 64
+    assert one != other
+    doc = {**snapshot(), "tally": [["\ud800"]]}
+    assert refusal(doc) == "digest"
+    assert refusal({**doc, "digest": digest_of(doc)}) == "tally[0]"
+
+
+@pytest.fixture
+def tokyo_host(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The host's local time zone set to Asia/Tokyo for the test."""
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("tokyo_host")
+def test_instants_read_the_same_whatever_the_hosts_zone() -> None:
+    """An instant is converted to UTC, never through the host's local zone."""
+    assert time.localtime(0).tm_hour == 9  # the fixture took effect
+    read = _converter(detailed=True).structure("2026-11-23T09:00:00+01:00", datetime)
+    assert (read, read.tzinfo) == (pendulum.datetime(2026, 11, 23, 8), pendulum.UTC)
+    parts = read_snapshot(snapshot())
+    assert parts.at == pendulum.datetime(2026, 11, 23, 13)
+
+
+def test_equal_prices_of_a_snapshot_are_read_as_one() -> None:
+    """Lots bought at one price share one Money value, as allowances do."""
+    singles = [{"at": P, "type": "purchase", "customer": customer, "id": f"p-{customer}",
+                "product": "single"} for customer in ("acme", "globex")]  # fmt: skip
+    doc = replay({"events": singles, "return_state": True})["state"]
+    acme, globex = (account.lots[0].price for account, _ in read_snapshot(doc).accounts)
+    assert acme == globex == Money("75", "USD")
+    assert acme is globex
+
+
+def test_a_snapshot_after_time_passed_keeps_no_finished_counts() -> None:
+    """Counts of notifications at an earlier instant than the clock are done: a snapshot
+    taken after time passed (until) holds none, and the restored world numbers the next
+    notifications as a straight replay does."""
+    at_last_event = replay({"events": EVENTS, "return_state": True})["state"]
+    assert at_last_event["tally"] != []
+    until = "2026-11-23T14:05:00+01:00"
+    later = replay({"events": EVENTS, "until": until, "return_state": True})["state"]
+    assert later["at"] == "2026-11-23T13:05:00+00:00"
+    assert later["tally"] == []
+    opened = {"at": until, "type": "open", "customer": "acme", "id": "i4", "area": "setup"}
+    sent = replay({"events": [opened], "state": later})["notifications"]
+    assert [n["kind"] for n in sent] == ["incident_opened", "incident_opened"]
+    assert sent == replay({"events": [*EVENTS, opened]})["notifications"][-2:]
+
+
+def test_a_good_snapshots_lots_and_clock_skip_cattrss_notes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A lot or clock with exactly its fields is read by the fast converter; the detailed
+    one, a third slower, is only for a document with something wrong."""
+    doc = snapshot()
+    expected = read_snapshot(doc)
+
+    class Refusing:
+        def structure(self, value: object, cls: object) -> object:
+            raise AssertionError(f"{cls} was read with cattrs's notes")
+
+    monkeypatch.setattr(snapshot_module, "_SNAPSHOT", Refusing())
+    monkeypatch.setattr(snapshot_module, "_FIELDS", {})  # as at the first reading
+    assert read_snapshot(doc) == expected

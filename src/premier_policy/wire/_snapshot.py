@@ -138,7 +138,8 @@ def _money(value: object, _: object) -> Money:
         raise PolicyError(f"expected an object with amount and currency, got {json_kind(value)}")
     amount = value["amount"]
     if type(amount) is not str:
-        raise PolicyError(f"expected a decimal string, got {json_kind(amount)}", field="amount")
+        # No field of its own: the error names the one holding the money (cattrs notes it).
+        raise PolicyError(f"expected a decimal string, got {json_kind(amount)}")
     currency = value["currency"]
     if type(currency) is not str:
         return Money(amount, currency)  # to say what is wrong
@@ -198,15 +199,14 @@ _SNAPSHOT: Final = _converter(detailed=True)
 _FAST: Final = _converter(detailed=False)
 
 
-_FIELDS: dict[tuple[type[Any], bool], frozenset[str]] = {}
+_FIELDS: dict[type[Any], frozenset[str]] = {}
 
 
-def _fields(cls: type[Any], order: bool) -> frozenset[str]:
-    """The keys a document of ``cls`` may have (``order`` too, if it carries one)."""
-    found = _FIELDS.get((cls, order))
+def _fields(cls: type[Any]) -> frozenset[str]:
+    """The keys a document of ``cls`` may have."""
+    found = _FIELDS.get(cls)
     if found is None:
-        names = {each.name for each in attrs.fields(cls)} | ({"order"} if order else set())
-        found = _FIELDS[cls, order] = frozenset(names)
+        found = _FIELDS[cls] = frozenset(each.name for each in attrs.fields(cls))
     return found
 
 
@@ -214,10 +214,10 @@ def _structure(
     value: object, cls: type[Any], where: str, *, order: bool = False, fast: bool = True
 ) -> Any:
     """``value`` as a ``cls``; ``order``: it also has an ``order`` key, not the value's;
-    ``fast``: try the converter without cattrs's notes first."""
+    ``fast``: try the converter without cattrs's notes first (if every key is a field)."""
     if not isinstance(value, Mapping):
         raise _bad(f"expected an object, got {json_kind(value)}", where)
-    if fast and value.keys() <= _fields(cls, order):
+    if fast and value.keys() <= _fields(cls):
         try:
             return _FAST.structure(value, cls)
         except Exception:  # whatever it was, the detailed reading says what
@@ -247,8 +247,9 @@ def write_snapshot(
     doc: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
-        "policy": policy_to_dict(evolve(policy, changes=())),
-        # policy.changes: each later version whole, from its instant on.
+        # policy_to_dict writes the base version; policy.changes: each later version
+        # whole, from its instant on.
+        "policy": policy_to_dict(policy),
         "policy_changes": [
             {"from": change.at.isoformat(), "policy": policy_to_dict(change.policy)}
             for change in policy.changes
