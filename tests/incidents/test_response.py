@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 
 import pendulum
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from premier_policy import PolicyError, ResponseTarget, RuleId
+from premier_policy.incidents import _response
 from premier_policy.incidents._response import checked_target
 
 START = pendulum.datetime(2026, 11, 27, 9, tz="UTC")
@@ -154,6 +155,7 @@ def test_meet_and_drop_refuse_non_utc_instants_naming_the_instant_field(
     with pytest.raises(PolicyError) as info:
         operation(target, at)
     assert info.value.field == {"meet": "met_at", "drop": "dropped_at"}[operation.__name__]
+    assert info.value.detail.endswith(f"got {at!r}")
 
 
 _INSTANT = st.sampled_from(
@@ -164,6 +166,25 @@ _FIELD = st.one_of(
 )
 
 
+_STDLIB = datetime(2026, 11, 27, 10, tzinfo=UTC)  # an aware instant, not pendulum's
+_HOUR = START.add(hours=1)
+
+
+# One example per check of the fast path, at its edge, valid and not: few random draws
+# give a valid target with a reply or a drop.
+@example(started=START, due=START, met=None, breached=False, dropped=None)
+@example(started=START, due=DUE, met=START, breached=False, dropped=None)
+@example(started=START, due=DUE, met=DUE, breached=False, dropped=None)
+@example(started=START, due=DUE, met=DUE.add(minutes=1), breached=True, dropped=None)
+@example(started=START, due=DUE, met=_HOUR, breached=True, dropped=None)
+@example(started=START, due=DUE, met=START.subtract(minutes=1), breached=False, dropped=None)
+@example(started=START, due=DUE, met=_STDLIB, breached=False, dropped=None)
+@example(started=START, due=DUE, met=_HOUR, breached=False, dropped=_HOUR)
+@example(started=START, due=DUE, met=None, breached=False, dropped=START)
+@example(started=START, due=DUE, met=None, breached=False, dropped=START.subtract(minutes=1))
+@example(started=START, due=DUE, met=None, breached=False, dropped=_STDLIB)
+@example(started=START, due=DUE, met=None, breached=True, dropped=DUE)
+@example(started=START, due=DUE, met=None, breached=True, dropped=_HOUR)
 @given(
     started=st.one_of(_INSTANT, _FIELD),
     due=st.one_of(_INSTANT, _FIELD),
@@ -190,3 +211,36 @@ def test_the_checked_fast_constructor_is_the_constructor(
         found = f"{type(error).__name__}: {error}"
     assert found == expected
     assert type(found) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("due", "met", "breached", "dropped"),
+    [
+        (START, None, False, None),  # due at the very start
+        (DUE, START, False, None),  # a reply at the start
+        (DUE, DUE, False, None),  # a reply at the due instant: in time
+        (DUE, DUE.add(minutes=1), True, None),
+        (DUE, None, False, START),  # dropped at the start
+        (DUE, None, True, DUE),  # breached, dropped at the due instant
+        (DUE, None, True, DUE.add(minutes=1)),
+    ],
+)
+def test_valid_fields_never_fall_back_to_the_constructor(
+    monkeypatch: pytest.MonkeyPatch,
+    due: pendulum.DateTime,
+    met: pendulum.DateTime | None,
+    breached: bool,
+    dropped: pendulum.DateTime | None,
+) -> None:
+    """Every valid target, at the edge of each check, is built by checked_target's own
+    expression: the constructor's checks, a few times slower, run only for fields
+    that fail one."""
+    expected = ResponseTarget(
+        started_at=START, due_at=due, met_at=met, breached=breached, dropped_at=dropped
+    )
+
+    def constructor(**fields: object) -> ResponseTarget:
+        raise AssertionError(f"fell back to the constructor for {fields}")
+
+    monkeypatch.setattr(_response, "ResponseTarget", constructor)
+    assert checked_target(START, due, met, breached, dropped) == expected
