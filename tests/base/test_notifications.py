@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from datetime import UTC, datetime
 from typing import get_args
 
 import attrs
 import pendulum
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -131,6 +133,32 @@ def test_tally_numbers_identical_notifications_at_one_instant() -> None:
     later = tally.number(notify("credits_purchased", AT.add(seconds=1), "acme"))
     assert [n.seq for n in (*first, *later)] == [0, 1, 0]
     assert first[0].id != first[1].id
+
+
+def test_tally_counts_each_kind_of_notification_on_its_own() -> None:
+    """At one instant, notifications that differ (here by incident) each start at 0,
+    and numbering keeps every field of the notification it numbers."""
+    batch = (
+        *notify("incident_opened", AT, "acme", "i1"),
+        *notify("incident_opened", AT, "acme", "i2"),
+    )
+    numbered = Tally().number(batch)
+    assert [n.seq for n in numbered] == [0, 0, 0, 0]
+    assert numbered == batch
+
+
+def test_notification_ids_ignore_the_hosts_time_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An instant of another zone is written in UTC whatever zone the host keeps (here
+    +05:30), so two hosts give one notification the same ID."""
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    try:
+        assert utc_text(AT) == "2026-11-27T09:00:00+00:00"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_notification_ids_follow_the_documented_recipe() -> None:
