@@ -183,11 +183,16 @@ def test_a_negative_duration_or_a_naive_instant_is_refused() -> None:
     """hours.arithmetic: only durations of 0 or more are explained; input.aware-only."""
     with pytest.raises(PolicyError) as refused:
         DEFAULT.explain_add(paris(2026, 11, 27, 10), -timedelta(minutes=1))
-    assert refused.value.rule is RuleId.HOURS_ARITHMETIC
-    assert refused.value.field == "d"
+    assert str(refused.value) == (
+        "hours.arithmetic: d: a deadline is explained for a duration of 0 or more; got -1 minute"
+    )
     with pytest.raises(PolicyError) as naive:
         DEFAULT.explain_add(datetime(2026, 11, 27, 10), timedelta(minutes=1))
-    assert naive.value.rule is RuleId.INPUT_AWARE_ONLY
+    assert (naive.value.rule, naive.value.field) == (RuleId.INPUT_AWARE_ONLY, "t")
+    for inexact in (120, pendulum.duration(months=1)):
+        with pytest.raises(PolicyError) as not_a_duration:
+            DEFAULT.explain_add(paris(2026, 11, 27, 10), inexact)  # type: ignore[arg-type]
+        assert not_a_duration.value.field == "d"
 
 
 def test_a_span_open_across_new_year_is_one_span() -> None:
@@ -239,3 +244,27 @@ def test_a_clock_gap_at_midnight_is_read_before_the_closed_date_it_opens() -> No
         "outside_hours",
     ]
     assert found.skipped[1].start == found.skipped[2].start
+
+
+def test_a_clock_gap_at_either_end_of_the_count_is_noted() -> None:
+    """The jumps noted are those in [start, due], both ends included: a count starting at
+    the spring jump's instant, and one ending there (open around the clock, 01:30 + 30
+    min is 03:00 summer time), each note it."""
+    jump = paris(2026, 3, 29, 3)  # 01:00 UTC, the first summer instant
+    from_jump = DEFAULT.explain_add(jump, timedelta(minutes=60))
+    assert [(s.why, s.start) for s in from_jump.skipped[:1]] == [("clock_gap", jump)]
+    always = Calendar(week=WeeklySchedule.always())
+    to_jump = always.explain_add(paris(2026, 3, 29, 1, 30), timedelta(minutes=30))
+    assert to_jump.due_at == jump
+    assert [(s.why, s.start, s.wall_minutes) for s in to_jump.skipped] == [("clock_gap", jump, 60)]
+
+
+def test_a_closed_stretch_a_microsecond_before_a_closed_date_splits_at_midnight() -> None:
+    """From 23:59:59.999999 on Christmas Eve, the one microsecond left of the evening is
+    outside the weekly hours and Christmas Day, from midnight, a closed date."""
+    christmas = Calendar(closures=["2026-12-25"])
+    found = christmas.explain_add(paris(2026, 12, 25).subtract(microseconds=1), MICRO)
+    assert [(s.why, s.start, s.end) for s in found.skipped[:2]] == [
+        ("outside_hours", paris(2026, 12, 25).subtract(microseconds=1), paris(2026, 12, 25)),
+        ("closed_date", paris(2026, 12, 25), paris(2026, 12, 26)),
+    ]
