@@ -222,5 +222,8 @@ def test_docs_diagram_is_the_generated_one() -> None:
 def test_mermaid_diagram_refuses_a_non_table_naming_the_table_field() -> None:
     """Anything but a TransitionTable is a PolicyError naming ``table``."""
     with pytest.raises(PolicyError) as info:
-        mermaid_diagram(None)  # type: ignore[arg-type]
-    assert info.value.field == "table"
+        mermaid_diagram("table")  # type: ignore[arg-type]
+    assert (info.value.field, info.value.detail) == (
+        "table",
+        "expected a TransitionTable, got str",
+    )

@@ -744,6 +744,10 @@ def test_the_hosts_time_zone_never_leaks_in() -> None:
     assert iso(datetime(2026, 12, 1, 8, tzinfo=timezone(timedelta(hours=-5)))) == (
         "2026-12-01T14:00:00+01:00"
     )
+    # And in UTC for notification IDs, the same text utc_text writes.
+    assert iso.utc(pendulum.datetime(2026, 7, 1, 10, tz="Europe/Paris")) == (
+        "2026-07-01T08:00:00+00:00"
+    )
 
 
 CHANGE_AT = "2026-12-01T00:00:00+01:00"
