@@ -136,8 +136,10 @@ class Partition:
         (2, 1, 3)
         """
         chosen = list(parts)
+        # Entries compare as tuples: a line number is never in two parts, so the
+        # comparison never reaches an event (a dict, which has no order).
         return cls(
-            timed=tuple(heapq.merge(*(p.timed for p in chosen), key=_by_instant)),
-            untimed=tuple(heapq.merge(*(p.untimed for p in chosen), key=itemgetter(0))),
+            timed=tuple(heapq.merge(*(p.timed for p in chosen))),
+            untimed=tuple(heapq.merge(*(p.untimed for p in chosen))),
             unreadable=tuple(heapq.merge(*(p.unreadable for p in chosen))),
         )
