@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from premier_policy.engine._agenda import Agenda, DraftAgenda, Entries
+from premier_policy.engine._agenda import Agenda, DraftAgenda, Entries, _Bucket, _Node
 
 T0 = pendulum.datetime(2027, 1, 4, 9)
 KEYS = st.sampled_from([f"k{n}" for n in range(40)])
@@ -176,6 +176,15 @@ def test_an_agenda_built_in_one_pass_equals_one_set_in_turn(
     assert later.ordered() == one_by_one.set("k0", -1, due=T0, order=len(entries)).ordered()
 
 
+def shape(kid: object) -> object:
+    """A trie's shape: nodes as tuples of their kids, leaves and buckets by their keys."""
+    if type(kid) is _Node:
+        return tuple(shape(each) for each in kid.kids)
+    if type(kid) is _Bucket:
+        return sorted(repr(leaf.key) for leaf in kid.leaves)
+    return None if kid is None else repr(kid.key)  # type: ignore[attr-defined]
+
+
 def test_an_agenda_built_in_one_pass_keeps_equal_hashes_apart() -> None:
     """Keys with one hash land in one bucket, each still found, the earliest first."""
     built = Agenda.of(
@@ -183,6 +192,11 @@ def test_an_agenda_built_in_one_pass_keeps_equal_hashes_apart() -> None:
     )
     assert (built[Clash("a")], built[Clash("b")], built["x"]) == (1, 2, 3)
     assert built.first == (T0, 1, Clash("b"))
+    one_by_one: Agenda[object, int] = Agenda()
+    for key, value, due, n in [(Clash("a"), 1, T0.add(hours=2), 0), (Clash("b"), 2, T0, 1)]:
+        one_by_one = one_by_one.set(key, value, due=due, order=n)
+    one_by_one = one_by_one.set("x", 3, due=None, order=2)
+    assert shape(built._root) == shape(one_by_one._root)  # the bucket at the same depth
     draft: DraftAgenda[str, int] = DraftAgenda()
     assert draft.set("k", 1, due=None, order=0).ordered() == [("k", 1, 0)]
 
