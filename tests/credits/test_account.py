@@ -337,6 +337,13 @@ def test_lot_lookup() -> None:
     with pytest.raises(PolicyError) as info:
         account.lot("p2")
     assert info.value.field == "lot"
+    many = account
+    for n in range(2, 40):  # past Book.SMALL: the lots are in search trees
+        many = buy(many, f"p{n}", paris(2026, 1, 15, 12))
+    for bad in (5, None, ["p1"]):  # not an ID: never compared with the IDs held
+        with pytest.raises(PolicyError) as info:
+            many.lot(bad)  # type: ignore[arg-type]
+        assert (info.value.field, info.value.detail) == ("lot", f"acme has no lot {bad!r}")
 
 
 @pytest.mark.parametrize(

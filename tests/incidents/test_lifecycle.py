@@ -684,3 +684,16 @@ def test_a_customer_acts_only_on_their_own_incident() -> None:
     )
     assert isinstance(reopened, Step)
     assert reopened.incident.state == "waiting_on_staff"
+
+
+def test_invalidate_deals_first_with_the_notices_its_emptied_lot_passed() -> None:
+    """credits.restore through an invalidation: the one credit of a lot, held by the
+    incident past the lot's expiring notice, comes back with that notice dealt with (it
+    fell while the lot held nothing), so the only timer left is the expiry."""
+    step = opened(P, T0, account=funded(P, T0, ("p1", "single")))
+    assert step.account.lots[0].remaining == 0
+    later = T0.add(years=1).subtract(days=1)  # past the notice, before the expiry
+    step = run(P, step, Invalidate(at=later, incident="i1", reason="vendor_bug"))
+    (lot,) = step.account.lots
+    assert (lot.remaining, lot.notices) == (1, ("credits_expiring",))
+    assert step.account.next_timer_at(P) == lot.expires_at

@@ -290,10 +290,17 @@ def test_bad_changes_are_refused(changes: object, field: str) -> None:
 
 def test_a_change_is_a_whole_policy_without_changes_of_its_own() -> None:
     """PolicyChange refuses anything but a Policy, and a nested timeline."""
-    for bad in ("policy", timeline()):
+    for bad, detail in (
+        ("policy", "expected a Policy, got str"),
+        (timeline(), "a policy in force from an instant has no changes of its own"),
+    ):
         with pytest.raises(PolicyError) as info:
             PolicyChange(MARCH, bad)  # type: ignore[arg-type]
-        assert (info.value.rule, info.value.field) == (RuleId.POLICY_CHANGES, "policy")
+        assert (info.value.rule, info.value.field, info.value.detail) == (
+            RuleId.POLICY_CHANGES,
+            "policy",
+            detail,
+        )
     with pytest.raises(PolicyError) as info:
         PolicyChange(datetime(2027, 3, 1), Policy())
     assert (info.value.rule, info.value.field) == (RuleId.INPUT_AWARE_ONLY, "from")

@@ -41,7 +41,16 @@ from premier_policy.wire._converter import MAX_DEPTH, _converter
 from premier_policy.wire._converter import explain as _explain
 from premier_policy.wire._converter import json_kind as _kind
 from premier_policy.wire._events import _SHAPES, EVENT_TYPES, _full, _quick, _shape
-from premier_policy.wire._outcome import LotOut, Outcome, ResultOut, _Instants, outcome_dict, view
+from premier_policy.wire._outcome import (
+    CustomerOut,
+    LotOut,
+    Outcome,
+    ResultOut,
+    _Instants,
+    customer_out,
+    outcome_dict,
+    view,
+)
 from premier_policy.wire._policy import _Overrides, structure_policy
 from premier_policy.wire._scenario import read_scenario
 
@@ -1060,3 +1069,14 @@ def test_the_quick_paths_shapes_are_the_classes_fields_built_now() -> None:
     assert may == {"type", "at", "incident", "customer"}
     assert must == {"type", "at", "incident"}
     assert {name: _shape(cls) for name, cls in EVENT_TYPES.items()} == _SHAPES
+
+
+def test_a_customer_written_without_an_instant_has_no_usable_credit() -> None:
+    """customer_out counts the lots usable at as_of; with no instant, none are, and the
+    lots are still written."""
+    world = World(Policy()).apply(event_from_dict(PURCHASE)).world
+    account = world.accounts["acme"]
+    assert customer_out(account, None) == CustomerOut(
+        balance=0, lots=tuple(view(LotOut, lot) for lot in account.lots)
+    )
+    assert customer_out(account, world.at).balance == 1  # a single
