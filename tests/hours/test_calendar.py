@@ -347,6 +347,8 @@ def test_bad_closures_are_refused(closures: object) -> None:
     with pytest.raises(PolicyError) as info:
         Calendar(closures=closures)  # type: ignore[arg-type]
     assert (info.value.rule, info.value.field) == (RuleId.HOURS_CLOSURES, "closures")
+    if not isinstance(closures, list):
+        assert info.value.detail == f"expected a collection of dates, got {closures!r}"
 
 
 def test_bad_openings_are_refused() -> None:

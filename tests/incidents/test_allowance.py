@@ -109,6 +109,8 @@ def test_bad_values_are_refused() -> None:
     with pytest.raises(PolicyError) as warned:
         Allowance(minutes=240, warned=480)
     assert warned.value.rule is RuleId.TIME_ALLOWANCE_WARNING
+    # Warned at the very allowance is what a warning leaves (the level is the grant).
+    assert Allowance(minutes=240, used=200, warned=240).warned == 240
     for minutes in (0, -5, 2.5):
         with pytest.raises(PolicyError) as bad:
             Allowance(minutes=240).log(minutes, warning_minutes=WARN)  # type: ignore[arg-type]

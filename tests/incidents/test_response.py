@@ -18,6 +18,19 @@ START = pendulum.datetime(2026, 11, 27, 9, tz="UTC")
 DUE = START.add(hours=2)
 
 
+def test_a_stored_instant_is_utc_and_pendulums_naming_the_field() -> None:
+    """Every instant a target stores is a pendulum DateTime in UTC; anything else is
+    refused naming the field and echoing the value."""
+    paris = START.in_timezone("Europe/Paris")
+    for bad in (paris, datetime(2026, 11, 27, 9, tzinfo=UTC), "09:00"):
+        with pytest.raises(PolicyError) as info:
+            ResponseTarget(started_at=bad, due_at=DUE)  # type: ignore[arg-type]
+        assert (info.value.field, info.value.detail) == (
+            "started_at",
+            f"expected a pendulum DateTime in UTC (policy.utc(t)), got {bad!r}",
+        )
+
+
 def target() -> ResponseTarget:
     return ResponseTarget(started_at=START, due_at=DUE)
 

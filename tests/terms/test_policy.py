@@ -196,6 +196,9 @@ def test_show_keeps_seconds_and_their_fraction_only_when_set() -> None:
     assert policy.show(base.add(microseconds=500)) == "2027-01-05 19:00:00.0005 CET"
     assert policy.show(base.add(seconds=1, microseconds=120_000)) == "2027-01-05 19:00:01.12 CET"
     assert policy.show(base.add(microseconds=1)) != policy.show(base.add(microseconds=2))
+    with pytest.raises(PolicyError) as naive:
+        policy.show(base.naive())
+    assert (naive.value.rule, naive.value.field) == (RuleId.INPUT_AWARE_ONLY, "t")
 
 
 def test_span_words_every_count_including_none() -> None:
