@@ -25,10 +25,9 @@ def test_a_stored_instant_is_utc_and_pendulums_naming_the_field() -> None:
     for bad in (paris, datetime(2026, 11, 27, 9, tzinfo=UTC), "09:00"):
         with pytest.raises(PolicyError) as info:
             ResponseTarget(started_at=bad, due_at=DUE)  # type: ignore[arg-type]
-        assert (info.value.field, info.value.detail) == (
-            "started_at",
-            f"expected a pendulum DateTime in UTC (policy.utc(t)), got {bad!r}",
-        )
+        assert info.value.field == "started_at"
+        assert info.value.detail.startswith("expected a pendulum DateTime in UTC")
+        assert info.value.detail.endswith(f"got {bad!r}")
 
 
 def target() -> ResponseTarget:
