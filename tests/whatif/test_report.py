@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -35,10 +35,15 @@ def instant(raw: object) -> datetime | None:
 
 def owners(events: list[Any]) -> list[str]:
     """Each event's customer: its own, or its incident's opener's ("" for none)."""
+    # An opening names its incident's customer only when it names both (as the router
+    # reads it); a broken one without a customer leaves the incident to nobody.
     opened = {
         e["id"]: e["customer"]
         for e in events
-        if isinstance(e, dict) and e.get("type") == "open" and isinstance(e.get("id"), str)
+        if isinstance(e, dict)
+        and e.get("type") == "open"
+        and isinstance(e.get("id"), str)
+        and isinstance(e.get("customer"), str)
     }
     found = []
     for e in events:
@@ -224,6 +229,33 @@ def test_variants_are_some_distinct_variants(variants: list[Any]) -> None:
     with pytest.raises(PolicyError) as info:
         check_variants(variants)
     assert info.value.field == "variants"
+    assert info.value.detail == (
+        "variant names must differ, got ['A', 'A']"
+        if variants and isinstance(variants[0], Variant)
+        else "expected one or more Variant values"
+    )
+
+
+def test_a_report_of_nothing_readable_describes_no_instant() -> None:
+    """No readable line: no as_of, no rates (nothing was decided), no weeks, and no
+    revenue in the variant's own currency."""
+    data = what_if(["garbage"], [Variant("E", {"currency": "EUR"})]).to_dict()
+    (variant,) = data["variants"]
+    assert (data["as_of"], variant["response_targets"]["breach_rate"], variant["weekly"]) == (
+        None,
+        None,
+        [],
+    )
+    assert variant["revenue"] == {"amount": "0.00", "currency": "EUR"}  # the variant's
+
+
+def test_an_until_some_variants_zone_cannot_write_is_refused() -> None:
+    """until must be an instant every variant's zone can write: late in the year 9999,
+    Kiritimati (+14:00) is past the calendar, and the error names until."""
+    kiritimati = Variant("K", {"timezone": "Pacific/Kiritimati"})
+    with pytest.raises(PolicyError) as info:
+        what_if([], [Variant("A"), kiritimati], until=datetime(9999, 12, 31, 12, tzinfo=UTC))
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, "until")
 
 
 def test_the_report_as_data() -> None:
@@ -253,9 +285,23 @@ def test_the_report_as_data() -> None:
     assert first["first_response_business_minutes"] == {"responses": 3, "median": 60, "p90": 180}
     assert first["credits"] == {"bought": 3, "consumed": 3, "restored": 0, "expired_unused": 0}
     assert first["revenue"] == {"amount": "225.00", "currency": "USD"}
+    euros = what_if(log, [Variant("E", {"currency": "EUR"})]).to_dict()["variants"][0]
+    assert euros["revenue"] == {"amount": "225.00", "currency": "EUR"}
     assert first["incidents"] == {"opened": 3, "invalidated": 0, "reopened": 0}
-    assert first["events"]["refused_by_rule"] == {"input.malformed": 1}
-    assert first["events"]["bad_lines"][0]["line"] == 8
+    assert first["events"] == {
+        "lines": 8,
+        "accepted": 7,
+        "refused": 1,
+        "accepted_by_type": {"open": 3, "purchase": 1, "staff_reply": 3},
+        "refused_by_rule": {"input.malformed": 1},
+        "bad_lines": [
+            {
+                "line": 8,
+                "rule": "input.malformed",
+                "message": "malformed event: event: an event is an object, got a string",
+            }
+        ],
+    }
     assert first["weekly"] == [
         {"week": "2026-W49", "started": 3, "met": 2, "breached": 1, "breach_rate": 0.333333}
     ]  # fmt: skip

@@ -48,7 +48,11 @@ def test_every_second_around_each_change_is_written_as_isoformat_does(name: str)
             if t.astimezone(zone).utcoffset() != step.astimezone(zone).utcoffset():
                 for s in (*range(-5, 3605, 7), 3599, 3600):
                     u = t + timedelta(seconds=s)
-                    assert clock.text(u) == u.astimezone(zone).isoformat(), (name, u)
+                    expected = u.astimezone(zone).isoformat()
+                    assert clock.text(u) == expected, (name, u)
+                    # The engine's instants are pendulum's, which the hour's slow path
+                    # must convert as plain datetimes.
+                    assert clock.text(pendulum.instance(u)) == expected, (name, u)
             t = step
 
 
@@ -59,6 +63,16 @@ def test_an_hour_whose_offset_changes_is_left_to_isoformat() -> None:
     after = datetime(2026, 3, 8, 5, 31, tzinfo=UTC)
     assert clock.text(before) == "2026-03-08T01:59:00-03:30"
     assert clock.text(after) == "2026-03-08T03:01:00-02:30"
+    assert clock.text(pendulum.instance(after)) == "2026-03-08T03:01:00-02:30"
+
+
+def test_lord_howes_olympic_spring_change_is_written_with_its_offset() -> None:
+    """Lord Howe sprang forward half an hour at 15:30 UTC on 2000-08-26 (early, for the
+    Sydney games): an event at that instant, a pendulum DateTime as the engine holds it,
+    is 02:30 at +11:00, not the naive "2000-08-26T16:00:00" it once was."""
+    clock = Clock(ZoneInfo("Australia/Lord_Howe"))
+    assert clock.text(pendulum.datetime(2000, 8, 26, 15, 30)) == "2000-08-27T02:30:00+11:00"
+    assert clock.text(pendulum.datetime(2000, 8, 26, 15, 29)) == "2000-08-27T01:59:00+10:30"
 
 
 def test_an_instant_in_another_zone_is_written_in_the_clocks() -> None:

@@ -29,12 +29,13 @@ from premier_policy import (
     event_to_dict,
     policy_from_dict,
     replay,
+    trace,
 )
 from premier_policy.base._echo import ECHO_LIMIT, named, shown
 from premier_policy.base._events import Area, InvalidReason
 from premier_policy.base._instants import zone
 from premier_policy.base._notifications import Notification
-from premier_policy.strategies import events
+from premier_policy.strategies import events, scenarios
 from premier_policy.terms._money import Money
 from premier_policy.wire._converter import CONVERTER as _CONVERTER
 from premier_policy.wire._converter import MAX_DEPTH, _converter
@@ -1080,3 +1081,36 @@ def test_a_customer_written_without_an_instant_has_no_usable_credit() -> None:
         balance=0, lots=tuple(view(LotOut, lot) for lot in account.lots)
     )
     assert customer_out(account, world.at).balance == 1  # a single
+
+
+def _same_instant(text: str | None, value: datetime | None) -> None:
+    """``text``, as an outcome writes an instant, is ``value``, with its offset."""
+    assert (text is None) == (value is None)
+    if text is not None:
+        parsed = datetime.fromisoformat(text)
+        assert parsed.utcoffset() is not None, text
+        assert parsed == value, (text, value)
+
+
+@given(scenarios())
+def test_every_instant_written_is_the_worlds_own_with_its_offset(doc: dict[str, Any]) -> None:
+    """Each instant of an outcome carries its offset and is the very instant of the
+    world's value, in every zone the strategies draw (half-hour and 45-minute offsets,
+    southern summers); tests/wire/test_clock.py writes every few seconds of each hour
+    holding a change, which random scenarios seldom reach."""
+    out = replay(doc)
+    world = trace(doc).world
+    for key, incident in world.incidents.items():
+        written = out["incidents"][key]
+        for name in ("opened_at", "resolved_at", "auto_close_at", "closed_at", "reopen_until"):
+            _same_instant(written[name], getattr(incident, name))
+        for target, text in zip(
+            incident.response_targets, written["response_targets"], strict=True
+        ):
+            for name in ("started_at", "due_at", "met_at"):
+                _same_instant(text[name], getattr(target, name))
+    for customer, account in world.accounts.items():
+        for lot, text in zip(account.lots, out["customers"][customer]["lots"], strict=True):
+            _same_instant(text["purchased_at"], lot.purchased_at)
+            _same_instant(text["expires_at"], lot.expires_at)
+    _same_instant(out["as_of"], world.at)

@@ -80,5 +80,8 @@ class Clock:
         return int(offset.total_seconds()), start.isoformat()[19:]
 
     def _slow(self, t: datetime) -> str:
-        # datetime's own conversion and text: pendulum's write the same, in Python.
-        return datetime.isoformat(datetime.astimezone(t, self.zone))
+        # datetime's own conversion and text, of a plain datetime: converting a pendulum
+        # DateTime into a ZoneInfo zone goes through pendulum's arithmetic, which in an
+        # hour holding a change of offset came back naive and wrong (Lord Howe's spring
+        # change at 15:30 UTC read "16:00:00", with no offset).
+        return (_UTC_EPOCH + _minus(t, _EPOCH)).astimezone(self.zone).isoformat()
