@@ -100,3 +100,6 @@ def test_an_event_string_with_a_lone_surrogate_is_malformed() -> None:
     with pytest.raises(PolicyError) as caught:
         Purchase(at=at, customer="acme", id="p\udc80", product="single")
     assert (caught.value.rule, caught.value.field) == (RuleId.INPUT_MALFORMED, "id")
+    with pytest.raises(PolicyError) as area:
+        Open(at=at, customer="acme", id="i1", area="setup\udc80")
+    assert (area.value.rule, area.value.field) == (RuleId.INPUT_MALFORMED, "area")

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -96,6 +97,21 @@ def test_wall_add_keeps_the_wall_clock_across_summer_time() -> None:
     # The zone the instant comes in does not matter: the policy zone's wall clock does.
     new_york = paris(2026, 10, 10, 10).in_timezone("America/New_York")
     assert policy.wall_add(new_york, days=30) == later
+
+
+def test_wall_add_ignores_the_hosts_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A year later on the wall clock is the same instant whatever zone the host keeps
+    (here +05:30): the arithmetic converts to UTC, never to the host's zone."""
+    policy = Policy()
+    expected = policy.wall_add(paris(2026, 3, 28, 2, 30), years=1)
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    try:
+        assert policy.wall_add(paris(2026, 3, 28, 2, 30), years=1) == expected
+        assert policy.show(expected) == "2027-03-28 03:30 CEST"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_wall_add_gap_moves_forward_and_fold_is_the_later_reading() -> None:

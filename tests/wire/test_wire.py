@@ -790,6 +790,13 @@ def test_bad_policy_changes_are_document_errors(changes: object, field: str) -> 
     with pytest.raises(ScenarioError) as info:
         read_scenario({"policy_changes": changes, "events": []})
     assert info.value.field == field
+    said = {
+        "policy_changes[0].policy": "expected an object, got a list",
+        "policy_changes[1].from": "changes come in strictly increasing time order: "
+        "2026-12-01 00:00 CET is not after 2026-12-01 00:00 CET",
+    }
+    if field in said:
+        assert info.value.detail == said[field]
 
 
 def test_each_change_overrides_the_ones_before() -> None:
