@@ -9,7 +9,7 @@ count across a change of opening hours.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
 import attrs
@@ -255,3 +255,20 @@ def test_after_a_change_a_clock_gap_is_read_before_the_closed_date_at_its_instan
     deadline = calendar.explain_add(santiago(2026, 8, 31, 18, 30), timedelta(hours=50))
     assert [s.why for s in deadline.skipped[-3:]] == ["clock_gap", "closed_date", "outside_hours"]
     assert deadline.skipped[-3].start == deadline.skipped[-2].start == santiago(2026, 9, 6, 1)
+
+
+def test_before_its_first_change_a_calendar_keeps_its_own_zone_and_closures() -> None:
+    """The hours in force before the first change are the calendar's own, in its own
+    zone with its own closed dates: Monday 18:30 in Tokyo + 2 h, Tuesday closed, is
+    Wednesday 09:30 Tokyo time, as without the change."""
+    tokyo = "Asia/Tokyo"
+    closed = date(2026, 12, 1)
+    later = (pendulum.datetime(2027, 1, 1, tz=tokyo), Calendar(timezone=tokyo))
+    changing = Calendar(timezone=tokyo, closures=[closed], changes=[later])
+    plain = Calendar(timezone=tokyo, closures=[closed])
+    monday = pendulum.datetime(2026, 11, 30, 18, 30, tz=tokyo)
+    assert changing.add(monday, timedelta(hours=2)) == plain.add(monday, timedelta(hours=2))
+    assert changing.add(monday, timedelta(hours=2)) == pendulum.datetime(
+        2026, 12, 2, 9, 30, tz=tokyo
+    )
+    assert not changing.is_open(pendulum.datetime(2026, 12, 1, 10, tz=tokyo))
