@@ -147,18 +147,12 @@ def test_tally_counts_each_kind_of_notification_on_its_own() -> None:
     assert numbered == batch
 
 
-def test_notification_ids_ignore_the_hosts_time_zone(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.mark.usefixtures("host_in_kolkata")
+def test_notification_ids_ignore_the_hosts_time_zone() -> None:
     """An instant of another zone is written in UTC whatever zone the host keeps (here
     +05:30), so two hosts give one notification the same ID."""
-    monkeypatch.setenv("TZ", "Asia/Kolkata")
-    time.tzset()
-    try:
-        assert utc_text(AT) == "2026-11-27T09:00:00+00:00"
-    finally:
-        monkeypatch.undo()
-        time.tzset()
+    assert time.localtime(0)[3:5] == (5, 30)  # the fixture took effect
+    assert utc_text(AT) == "2026-11-27T09:00:00+00:00"
 
 
 def test_notification_ids_follow_the_documented_recipe() -> None:

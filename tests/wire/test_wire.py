@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -730,16 +728,6 @@ def test_outcome_instants_keep_their_microseconds() -> None:
     (lot,) = outcome["customers"]["acme"]["lots"]
     assert outcome["as_of"] == lot["purchased_at"] == stamp
     assert outcome["notifications"][0]["at"] == stamp
-
-
-@pytest.fixture
-def host_in_kolkata(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The host's own zone is Asia/Kolkata (+05:30) for one test."""
-    monkeypatch.setenv("TZ", "Asia/Kolkata")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.mark.usefixtures("host_in_kolkata")
