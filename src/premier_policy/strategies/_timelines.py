@@ -110,8 +110,12 @@ def timelines(
     groups, or none at all. Each overridden number keeps its value half the time.
     :func:`scenarios` writes such a policy as ``policy`` and ``policy_changes``.
 
-    >>> from hypothesis import find
-    >>> p = find(timelines(terms="incident", min_size=2), lambda p: p.changes[1].policy.reopen_days != 30)
+    >>> from hypothesis import find, strategies as st
+    >>> from premier_policy import Policy
+    >>> p = find(
+    ...     timelines(policies=st.just(Policy()), terms="incident", min_size=2),
+    ...     lambda p: p.changes[1].policy.reopen_days != 30,
+    ... )
     >>> len(p.changes), p.changes[0].at < p.changes[1].at, p.versions[2].reopen_days != 30
     (2, True, True)
     >>> p.changes[1].policy.catalog == p.catalog
