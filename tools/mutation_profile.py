@@ -17,6 +17,13 @@ mutmut passes its selection in no fixed order and stops at the first failure, so
 killed mutant's verdict is the same in any order; but a slow test ahead of the one that
 kills cost time, and a test that waits (a Dask cluster a mutant left without an answer)
 turned a mutant its own tests kill into a timeout.
+
+And it gives a mutant's process a live Dask offload thread. mutmut forks each mutant's
+process from its main one, which ran the clean suite first: Dask's module-level offload
+executor (``distributed.utils._offload_executor``) had started its thread there, and a
+fork copies the executor but not the thread, so a cluster test's ``gather`` waited
+forever for a message nothing would ever decode, and every mutant that reached one ran
+until its timeout.
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ from __future__ import annotations
 import functools
 import json
 import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -80,11 +89,21 @@ def _durations() -> dict[str, float]:
     return durations
 
 
+def _under_a_mutant() -> bool:
+    return "__mutmut_" in os.environ.get("MUTANT_UNDER_TEST", "")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under a mutant: a fresh offload executor for Dask, if the parent had imported it."""
+    utils = sys.modules.get("distributed.utils")
+    if _under_a_mutant() and utils is not None:
+        vars(utils)["_offload_executor"] = ThreadPoolExecutor(1, thread_name_prefix="Dask-Offload")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under a mutant: its own module's tests first, then the quickest first."""
-    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
-    if "__mutmut_" not in mutant:  # the stats and clean runs keep pytest's order
+    if not _under_a_mutant():  # the stats and clean runs keep pytest's order
         return
-    own = own_tests(mutant)
+    own = own_tests(os.environ["MUTANT_UNDER_TEST"])
     durations = _durations()
     items.sort(key=lambda item: (not item.nodeid.startswith(own), durations.get(item.nodeid, 0.0)))
