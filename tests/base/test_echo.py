@@ -117,3 +117,13 @@ def test_an_echo_built_now_keeps_the_documented_bounds() -> None:
             return "w" * 100
 
     assert len(echo.repr(Wordy())) == ECHO_LIMIT
+
+
+@given(st.integers(41, 1200), st.sampled_from([-1, 0, 1]), st.booleans())
+def test_a_long_integer_is_shown_with_its_exact_count_of_digits(
+    power: int, step: int, negative: bool
+) -> None:
+    """Next to a power of ten, where the estimate from the bit length is one short or
+    already right, the count shown is that of the digits str() writes."""
+    n = 10**power + step
+    assert _Echo().repr(-n if negative else n) == f"an integer of {len(str(n))} digits"

@@ -186,3 +186,14 @@ def test_notification_ids_are_the_json_array_hashed_whatever_the_text(
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     assert notification_id(at, kind, to, customer, incident, seq) == digest
     assert utc_text(pendulum.instance(at_utc)) == at_utc.isoformat()
+
+
+def test_a_rollback_keeps_the_count_of_the_notifications_before_its_mark() -> None:
+    """Two identical notices counted, a third taken back: the next one is numbered 2,
+    after the two kept, not 0 as if none had been sent at that instant."""
+    tally = Tally()
+    tally.number(notify("credits_purchased", AT, "acme") * 2)
+    mark = tally.mark()
+    taken = tally.number(notify("credits_purchased", AT, "acme"))
+    tally.rollback(mark, [(n.at, (n.kind, n.to, n.customer, n.incident)) for n in taken])
+    assert [n.seq for n in tally.number(notify("credits_purchased", AT, "acme"))] == [2]

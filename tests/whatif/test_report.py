@@ -249,6 +249,16 @@ def test_a_report_of_nothing_readable_describes_no_instant() -> None:
     assert variant["revenue"] == {"amount": "0.00", "currency": "EUR"}  # the variant's
 
 
+def test_a_report_of_no_lines_gives_revenue_in_each_variants_currency() -> None:
+    """An empty log has no partition to summarise: each variant's revenue is still zero
+    in its own currency."""
+    data = what_if([], [Variant("E", {"currency": "EUR"}), Variant("G", {"currency": "GBP"})])
+    assert [v["revenue"] for v in data.to_dict()["variants"]] == [
+        {"amount": "0.00", "currency": "EUR"},
+        {"amount": "0.00", "currency": "GBP"},
+    ]
+
+
 def test_an_until_some_variants_zone_cannot_write_is_refused() -> None:
     """until must be an instant every variant's zone can write: late in the year 9999,
     Kiritimati (+14:00) is past the calendar, and the error names until."""

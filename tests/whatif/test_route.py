@@ -133,3 +133,13 @@ def test_partitions_is_a_whole_number_of_at_least_one(partitions: object) -> Non
     with pytest.raises(PolicyError) as info:
         Router(partitions=partitions)  # type: ignore[arg-type]
     assert info.value.field == "partitions"
+
+
+@pytest.mark.parametrize("partitions", [0, -1, True, 2.0, "2"])
+def test_a_router_needs_a_whole_number_of_partitions(partitions: object) -> None:
+    """Anything but a whole number of at least 1 is refused, naming the field and value."""
+    with pytest.raises(PolicyError) as caught:
+        Router(partitions=partitions)  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        f"partitions: expected a whole number of at least 1, got {partitions!r}"
+    )

@@ -446,6 +446,8 @@ DETAILS = {
     "account-without-lots": "missing",
     "account-unknown-field": "unknown field",
     "account-listed-twice": "customer globex is listed twice",
+    "incident-listed-twice": "incident i2 is listed twice",
+    "incident-of-a-customer-without-account": "customer initech has no account",
     "account-empty-customer": "expected a non-empty string, got ''",
     "lots-not-a-list": "expected a list, got an object",
     "lot-not-an-object": "expected an object, got a number",

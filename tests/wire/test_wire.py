@@ -1109,3 +1109,10 @@ def test_every_instant_written_is_the_worlds_own_with_its_offset(doc: dict[str, 
             _same_instant(text["purchased_at"], lot.purchased_at)
             _same_instant(text["expires_at"], lot.expires_at)
     _same_instant(out["as_of"], world.at)
+
+
+def test_a_null_customer_is_refused_in_the_words_of_a_missing_one() -> None:
+    """A customer-side event naming the customer as null says what was expected."""
+    with pytest.raises(PolicyError) as caught:
+        event_from_dict({"type": "extend", "at": AT, "incident": "i1", "customer": None})
+    assert str(caught.value) == "input.malformed: customer: expected a non-empty string, got None"
