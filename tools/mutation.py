@@ -3,7 +3,8 @@
 ``make mutation`` runs this. mutmut (3.x, configured in ``[tool.mutmut]`` of
 ``pyproject.toml``) copies the sources into ``mutants/``, runs the whole
 suite once to learn which tests reach which function (the doctests of ``src/``, the docs
-and the README included), then runs each mutant against the tests that reach it. This
+and the README included), then runs each mutant against the tests that reach it (in the
+order, and without the cluster tests, that ``tools/mutation_profile.py`` sets). This
 script gives mutmut a time budget, exports its statistics
 (``mutmut export-cicd-stats`` writes ``mutants/mutmut-cicd-stats.json``) and prints
 
