@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
@@ -22,6 +23,14 @@ def test_read_line_takes_json_and_names_what_is_not() -> None:
     bad = read_line(b"\xff{}")
     assert isinstance(bad, Unreadable)
     assert "utf-8" in bad.detail
+
+
+def test_a_line_of_bytes_is_read_as_json_loads_reads_it() -> None:
+    """A lone surrogate written by an encoder that lets it through (surrogatepass) is
+    read back, as json.loads reads the same bytes, in UTF-8, -16 or -32."""
+    for encoding in ("utf-8", "utf-16-le", "utf-32-be"):
+        line = '["\ud800", "é"]'.encode(encoding, "surrogatepass")
+        assert read_line(line) == json.loads(line) == ["\ud800", "é"]
 
 
 def instant(raw: object) -> Any:

@@ -16,6 +16,8 @@ from premier_policy import PolicyError, RuleId, event_from_dict, replay
 from premier_policy.strategies import scenarios
 from premier_policy.whatif import (
     Partition,
+    Report,
+    Summary,
     Unreadable,
     Variant,
     check_variants,
@@ -315,3 +317,16 @@ def test_the_report_as_data() -> None:
     assert first["weekly"] == [
         {"week": "2026-W49", "started": 3, "met": 2, "breached": 1, "breach_rate": 0.333333}
     ]  # fmt: skip
+
+
+def test_the_first_response_figures_are_the_median_and_the_90th_percentile() -> None:
+    """The 90th percentile by nearest rank is the 18th of 20 first responses: 40 business
+    minutes of 17 in 10 and 3 in 40 (the 17th would say 10), 10 of 18 in 10 and 2 in 40
+    (the 100th would say 40)."""
+    summary = Summary(first_responses={10: 17, 40: 3})
+    data = Report(as_of=None, variants=(Variant("A"),), summaries=(summary,)).to_dict()
+    figures = data["variants"][0]["first_response_business_minutes"]
+    assert figures == {"responses": 20, "median": 10, "p90": 40}
+    ninety = Summary(first_responses={10: 18, 40: 2})
+    data = Report(as_of=None, variants=(Variant("A"),), summaries=(ninety,)).to_dict()
+    assert data["variants"][0]["first_response_business_minutes"]["p90"] == 10

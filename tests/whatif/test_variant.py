@@ -16,6 +16,14 @@ def test_a_variant_reads_its_policy_as_replay_does() -> None:
     assert Variant("as sold") == Variant("as sold", {})
 
 
+@pytest.mark.parametrize("name", ["", 7, None])
+def test_a_nameless_variant_is_refused_in_words(name: object) -> None:
+    """A variant's name is non-empty text; the refusal shows what was given."""
+    with pytest.raises(PolicyError) as info:
+        Variant(name)  # type: ignore[arg-type]
+    assert str(info.value) == f"name: expected a non-empty name, got {name!r}"
+
+
 @pytest.mark.parametrize(
     ("name", "overrides", "field"),
     [

@@ -276,19 +276,23 @@ def test_invalid_policies_name_the_field(raw: object, rule: RuleId | None, field
 
 
 @pytest.mark.parametrize(
-    ("raw", "field"),
+    ("raw", "rule", "field"),
     [
-        ([], "policy"),
-        ({"timezone": 5}, "policy.timezone"),
-        ({"products": {"x": 3}}, "policy.products.x"),
+        ([], RuleId.INPUT_MALFORMED, "policy"),
+        ({"timezone": 5}, None, "policy.timezone"),
+        ({"products": {"x": 3}}, RuleId.CREDITS_CATALOG, "policy.products.x"),
+        ({"holidays": {"country": "XX"}}, RuleId.HOURS_HOLIDAYS, "policy.holidays.country"),
     ],
 )
-def test_policy_from_dict_names_the_field_as_a_scenario_does(raw: object, field: str) -> None:
-    """The public reader gives replay's Policy, and names a bad field under ``policy``."""
+def test_policy_from_dict_names_the_field_as_a_scenario_does(
+    raw: object, rule: RuleId | None, field: str
+) -> None:
+    """The public reader gives replay's Policy, and names a bad field under ``policy``
+    with the rule it breaks."""
     assert policy_from_dict({"auto_close_days": 7}) == structure_policy({"auto_close_days": 7})
     with pytest.raises(PolicyError) as info:
         policy_from_dict(raw)
-    assert info.value.field == field
+    assert (info.value.rule, info.value.field) == (rule, field)
 
 
 def test_read_scenario() -> None:
