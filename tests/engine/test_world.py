@@ -773,6 +773,10 @@ def test_evolving_a_worlds_policy_is_refused() -> None:
     world = _lived(2)
     with pytest.raises(PolicyError, match="policy cannot be replaced") as caught:
         attrs.evolve(world, policy=Policy(response_target_minutes=60))
-    assert caught.value.field == "policy"
+    assert str(caught.value) == (
+        "policy: a world's policy cannot be replaced: attrs.evolve would build an empty "
+        "world, dropping every account and incident; give the policy its changes "
+        "(Policy(changes=...)) and replay the events, or restore a snapshot"
+    )
     with pytest.raises(PolicyError, match="policy cannot be replaced"):
         attrs.evolve(World(Policy()))

@@ -161,10 +161,11 @@ def test_log_refuses_a_bad_warning_level_naming_rule_time_allowance_warning(
     warning: object,
 ) -> None:
     """A warning level that is not a whole number >= 0 is a PolicyError naming the
-    rule time.allowance-warning and the field ``warning_minutes``."""
+    rule time.allowance-warning and the field ``warning_minutes``, and showing it."""
     with pytest.raises(PolicyError) as info:
         Allowance(minutes=240).log(5, warning_minutes=warning)  # type: ignore[arg-type]
     assert (info.value.rule, info.value.field) == (
         RuleId.TIME_ALLOWANCE_WARNING,
         "warning_minutes",
     )
+    assert info.value.detail == f"expected a whole number of at least 0, got {warning!r}"

@@ -995,6 +995,28 @@ def test_values_json_never_holds_are_walked_past_not_into() -> None:
     plain({"a": [Decimal("1.5"), {"b": Decimal("2")}]})  # no error: nothing to refuse
 
 
+def test_a_leaf_json_never_holds_does_not_end_the_walk() -> None:
+    """Past a leaf that is not JSON (a date, met first), the walk still reaches the
+    mapping beside it and refuses its key."""
+    from datetime import date
+
+    from premier_policy.wire._converter import plain
+
+    with pytest.raises(PolicyError) as caught:
+        plain({"closures": [{1: 2}, date(2026, 12, 25)]})
+    assert str(caught.value) == "input.malformed: closures: expected string keys, got the key 1"
+
+
+def test_the_nesting_limit_is_exact() -> None:
+    """MAX_DEPTH levels of lists inside a field are refused, one fewer are walked."""
+    from premier_policy.wire._converter import plain
+
+    plain({"a": _deep(MAX_DEPTH - 1)})
+    with pytest.raises(PolicyError) as caught:
+        plain({"a": _deep(MAX_DEPTH)})
+    assert str(caught.value) == f"input.malformed: a: nested more than {MAX_DEPTH} levels deep"
+
+
 #: Values an event's fields may be given: good ones, and JSON's other flat values.
 _FIELD_VALUES = st.sampled_from(
     [AT, "2026-11-27T10:00:00", "0001-01-01T00:00:00+00:00", "acme", "i1", "p1", "setup",
