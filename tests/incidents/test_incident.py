@@ -112,8 +112,17 @@ def test_instants_follow_the_state() -> None:
     assert (invalid.credits_used, invalid.resolved_at) == (0, T.add(days=1))
     with pytest.raises(PolicyError) as info:
         evolve(invalid, lots=("p1",))
-    assert info.value.field == "lots"
-    assert info.value.rule is None
+    assert (info.value.rule, info.value.field, info.value.detail) == (
+        None,
+        "lots",
+        "an incident holds credits exactly when not invalid; state invalid",
+    )
+    with pytest.raises(PolicyError) as info:
+        evolve(invalid, invalid_reason=None)
+    assert (info.value.field, info.value.detail) == (
+        "invalid_reason",
+        "an incident has a reason exactly when invalid; state invalid",
+    )
 
 
 def test_one_of_built_now_accepts_its_choices_and_lists_them_when_refusing() -> None:

@@ -186,10 +186,13 @@ def test_arithmetic_with_non_money_is_refused(other: Any) -> None:
 
 @pytest.mark.parametrize("times", [1.5, 2.0, True, Decimal(2), "2"])
 def test_multiplier_must_be_a_whole_number(times: Any) -> None:
-    """Money times a float, bool, Decimal or string is refused."""
+    """Money times a float, bool, Decimal or string is refused, naming what it was."""
     with pytest.raises(PolicyError) as info:
         Money("1", "USD") * times
     assert info.value.rule is RuleId.CREDITS_CATALOG
+    assert info.value.detail == (
+        f"money is multiplied by a whole number, not {type(times).__name__}"
+    )
 
 
 def test_results_too_large_to_hold_exactly_are_refused() -> None:
