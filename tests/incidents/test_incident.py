@@ -96,6 +96,34 @@ def test_inconsistent_incidents_are_refused(changes: dict[str, Any], field: str)
     assert info.value.rule is (RuleId.SCOPE_AREAS if field == "area" else None)
 
 
+@pytest.mark.parametrize(
+    ("incident", "field", "detail"),
+    [
+        (lambda: waiting(resolved_at=T), "resolved_at", "must not be set while waiting_on_staff"),
+        (lambda: evolve(resolved(), auto_close_at=None), "auto_close_at", "must be set while resolved"),
+        (
+            lambda: waiting(response_targets=(MET, TARGET, TARGET)),
+            "response_targets",
+            "only the newest target can be pending",
+        ),
+        (
+            lambda: waiting(state="waiting_on_customer"),
+            "response_targets",
+            "a target is pending exactly while waiting_on_staff; state waiting_on_customer",
+        ),
+    ],
+    ids=["set-too-early", "missing", "pending-before-the-newest", "pending-not-waiting"],
+)  # fmt: skip
+def test_an_inconsistent_incident_says_what_the_state_needs(
+    incident: Any, field: str, detail: str
+) -> None:
+    """Each consistency refusal names the field and says what the state requires; a
+    pending target anywhere but last is refused, the one before last included."""
+    with pytest.raises(PolicyError) as info:
+        incident()
+    assert (info.value.field, info.value.detail) == (field, detail)
+
+
 def test_instants_follow_the_state() -> None:
     """Resolved needs resolved_at and auto_close_at; closed needs closed_at and
     reopen_until but no auto-close; invalid (lifecycle.invalidate) holds no credit and

@@ -109,6 +109,10 @@ def test_inconsistent_targets_are_refused() -> None:
     with pytest.raises(PolicyError, match="met or dropped") as both:
         ResponseTarget(started_at=START, due_at=DUE, met_at=DUE, dropped_at=DUE)
     assert both.value.rule is RuleId.RESPONSE_TARGET
+    early = START.subtract(minutes=1)
+    with pytest.raises(PolicyError) as before:
+        ResponseTarget(started_at=START, due_at=early)
+    assert before.value.detail == f"{early} is before the target started at {START}"
 
 
 def test_instants_must_be_stored_in_utc() -> None:

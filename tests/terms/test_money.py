@@ -208,6 +208,8 @@ def test_results_too_large_to_hold_exactly_are_refused() -> None:
         with pytest.raises(PolicyError) as info:
             operation()
         assert (info.value.rule, info.value.field) == (RuleId.CREDITS_CATALOG, "amount")
+        assert info.value.detail.endswith(" has too many digits")
+        assert info.value.detail.startswith(f"the result of {widest.amount} and ")
 
 
 @given(cents, cents, cents)
