@@ -134,9 +134,23 @@ def test_events_for_another_customer_are_misuse() -> None:
         Account("acme").purchase(
             POLICY, Purchase(at=at, customer="globex", id="p1", product="single")
         )
-    assert info.value.field == "customer"
+    assert str(info.value) == "customer: an event for 'globex' applied to the account of 'acme'"
     with pytest.raises(PolicyError):
         Account("acme").refund(POLICY, RefundRequest(at=at, customer="globex", purchase="p1"))
+
+
+def test_an_account_is_given_lots_it_can_index() -> None:
+    """Lots are an iterable of distinct Lot values; each refusal names lots and says why."""
+    lot = next(iter(buy(Account("acme"), "p1", paris(2026, 11, 27, 10)).lots))
+    refusals = [
+        (3, "expected an iterable of lots, got int"),
+        ([lot, "p2"], "expected Lot, got str"),
+    ]
+    refusals.append(([lot, lot], "lot p1 is listed twice"))
+    for lots, detail in refusals:
+        with pytest.raises(PolicyError) as info:
+            Account("acme", lots=lots)  # type: ignore[arg-type]
+        assert (info.value.field, info.value.detail) == ("lots", detail)
 
 
 def test_wrong_event_types_are_misuse() -> None:
