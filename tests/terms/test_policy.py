@@ -143,6 +143,20 @@ def test_wall_add_is_pendulums_wall_clock_arithmetic(
     assert got.tzinfo is pendulum.UTC
 
 
+def test_wall_add_names_its_field_for_an_instant_it_cannot_start_from() -> None:
+    """A naive instant, or one the zone's calendar cannot write, is refused under the
+    field the caller named, not the default ``at``."""
+    policy = Policy()
+    cases = [
+        (datetime(2026, 1, 1), 1, "input.aware-only"),
+        (pendulum.datetime(9999, 12, 31, 23, 30, tz="UTC"), -1, "input.malformed"),
+    ]
+    for t, days, rule in cases:
+        with pytest.raises(PolicyError) as info:
+            policy.wall_add(t, days=days, field="resolved_at")
+        assert (info.value.rule, info.value.field) == (rule, "resolved_at")
+
+
 def test_wall_add_beyond_the_calendar_names_the_field() -> None:
     """Past the year 9999 or before the year 1: a PolicyError naming the field and
     saying how far and from when; naive instants are refused (input.aware-only)."""
