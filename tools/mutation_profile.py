@@ -79,12 +79,13 @@ def own_tests(mutant: str) -> str:
     'tests/hours/test_timetable.py::'
     >>> own_tests("premier_policy.x_replay__mutmut_1")
     'tests/test_init.py::'
+    >>> own_tests("premier_policy.base.x_named__mutmut_1")
+    'tests/base/test_init.py::'
     """
     parts = mutant.split(".")
     modules = [part.removeprefix("_") for part in parts[1:] if not part.startswith("x")]
-    if len(modules) < 2:  # a function of the package's own __init__
-        return "tests/test_init.py::"
-    return f"tests/{modules[0]}/test_{modules[1]}.py::"
+    # A function of an __init__ (the package's, or a wing's) is tested in test_init.py.
+    return "/".join(["tests", *modules[:1], f"test_{(modules[1:] or ['init'])[0]}.py::"])
 
 
 def _durations() -> dict[str, float]:
