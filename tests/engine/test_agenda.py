@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pendulum
@@ -9,12 +10,31 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from premier_policy.engine._agenda import Agenda, DraftAgenda, Entries, _Bucket, _Node
+from premier_policy.engine._agenda import Agenda, DraftAgenda, Entries, _Bucket, _leaves, _Node
 
 T0 = pendulum.datetime(2027, 1, 4, 9)
 KEYS = st.sampled_from([f"k{n}" for n in range(40)])
 DUES = st.one_of(st.none(), st.integers(0, 50).map(lambda h: T0.add(hours=h)))
-OPS = st.lists(st.tuples(KEYS, st.integers(), DUES), max_size=120)
+
+
+class Unordered:
+    """A value with equality but no order, as an Incident or an Account: an agenda must
+    never compare two values, not even a key's new value with its old one."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unordered) and other.n == self.n
+
+    def __hash__(self) -> int:
+        return self.n
+
+    def __repr__(self) -> str:
+        return f"Unordered({self.n})"
+
+
+OPS = st.lists(st.tuples(KEYS, st.integers(0, 3).map(Unordered), DUES), max_size=120)
 
 
 class Clash:
@@ -181,8 +201,8 @@ def shape(kid: object) -> object:
     if type(kid) is _Node:
         return tuple(shape(each) for each in kid.kids)
     if type(kid) is _Bucket:
-        return sorted(repr(leaf.key) for leaf in kid.leaves)
-    return None if kid is None else repr(kid.key)  # type: ignore[attr-defined]
+        return sorted(repr(leaf[2]) for leaf in kid.leaves)
+    return None if kid is None else repr(kid[2])  # type: ignore[index]
 
 
 def test_an_agenda_built_in_one_pass_keeps_equal_hashes_apart() -> None:
@@ -223,3 +243,25 @@ def test_ordered_follows_first_set_order_not_keys(kind: type[Entries[str, int]])
     agenda = agenda.set("b", 1, due=None, order=0).set("a", 2, due=T0, order=1)
     agenda = agenda.set("b", 3, due=T0, order=9)  # a key keeps its first order
     assert agenda.ordered() == [("b", 3, 0), ("a", 2, 1)]
+
+
+def test_a_key_set_again_with_its_timer_keeps_its_place() -> None:
+    """A key holding the earliest timer, set again with the same timer and a new value
+    that has no order, keeps the earliest place; its new value is the one found."""
+    old, new = Unordered(1), Unordered(2)
+    agenda: Agenda[str, Unordered] = Agenda()
+    agenda = agenda.set("a", old, due=T0, order=0).set("b", old, due=T0.add(hours=1), order=1)
+    agenda = agenda.set("a", new, due=T0, order=0)
+    assert (agenda["a"], agenda.first) == (new, (T0, 0, "a"))
+    assert agenda.set("a", old, due=T0.add(hours=2), order=0).first == (T0.add(hours=1), 1, "b")
+
+
+def test_timerless_entries_of_plain_values_are_not_traced() -> None:
+    """The leaves of entries without a timer whose keys and values are plain (a purchase
+    index) hold nothing the garbage collector traces, so it drops them from its passes."""
+    agenda = Agenda.of([(f"p{n}", f"c{n % 7}", None, n) for n in range(500)])
+    timed = agenda.set("p1", "c1", due=T0, order=1)
+    gc.collect()
+    leaves = list(_leaves(timed._root))
+    assert len(leaves) == 500
+    assert [leaf[2] for leaf in leaves if gc.is_tracked(leaf)] == ["p1"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import heapq
 from abc import abstractmethod
 from collections.abc import Hashable, Iterable, Iterator, Mapping
+from datetime import datetime
 from typing import Any, Generic, Self, TypeAlias, TypeVar
 
 import pendulum
@@ -35,21 +36,20 @@ _WIDTH = 1 << _BITS
 _MASK = _WIDTH - 1
 # Past this shift every bit of a 64-bit hash has been used: equal hashes share a bucket.
 _LAST_SHIFT = 64
-# Entries without a timer sort after every real instant.
-_NEVER = pendulum.DateTime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=pendulum.UTC)
+# Entries without a timer sort after every real instant. A plain datetime, not pendulum's
+# (which has a __dict__): the garbage collector does not trace it, nor the tuples holding
+# only it and plain values (the leaves of timerless entries, the trie's empty slots).
+# pendulum's UTC as its zone keeps comparisons with the stored instants on the fast path.
+_NEVER = datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=pendulum.UTC)
 
-#: (instant, order, key): sorts by instant, then by the order the key was first set.
-Due: TypeAlias = tuple[pendulum.DateTime, int, object]
+#: An entry: (instant, order, key, value). A plain tuple rather than an object holding
+#: its due, one long-lived object per entry instead of two: it sorts by instant, then by
+#: the order its key was first set, then by key, so the leaves of two keys never reach
+#: their values (one key's old and new leaves are never compared: see _replace).
+_Leaf: TypeAlias = tuple[datetime, int, Any, Any]
+#: What a node keeps of each slot: the earliest leaf beneath it, or _VACANT for none.
+Due: TypeAlias = "_Leaf | tuple[datetime, int, None]"
 _VACANT: Due = (_NEVER, -1, None)
-
-
-class _Leaf:
-    __slots__ = ("due", "key", "value")
-
-    def __init__(self, key: object, value: object, due: Due) -> None:
-        self.key = key
-        self.value = value
-        self.due = due
 
 
 class _Bucket:
@@ -59,7 +59,7 @@ class _Bucket:
 
     def __init__(self, leaves: tuple[_Leaf, ...]) -> None:
         self.leaves = leaves
-        self.due = min(leaf.due for leaf in leaves)
+        self.due = min(leaves)
 
 
 class _Node:
@@ -75,15 +75,19 @@ _Kid: TypeAlias = "_Leaf | _Bucket | _Node | None"
 _EMPTY = _Node((None,) * _WIDTH, (_VACANT,) * _WIDTH, _VACANT)
 
 
+def _due(kid: _Leaf | _Bucket | _Node) -> Due:
+    return kid if type(kid) is tuple else kid.due  # type: ignore[union-attr]
+
+
 def _replace(node: _Node, i: int, kid: _Leaf | _Bucket | _Node) -> _Node:
     """``node`` with its ``i``-th kid replaced; the earliest due rescanned only when the
-    replaced kid held it and the new one is later."""
+    replaced kid held it."""
     dues = node.dues
-    old, new = dues[i], kid.due
-    if new <= node.due:
-        due = new
-    elif old > node.due:
-        due = node.due
+    new, least = _due(kid), node.due
+    # Only dues of different keys are compared: the new leaf of a key and its old one
+    # can tie up to their values, which need not be comparable.
+    if dues[i] is not least:
+        due = new if new < least else least
     else:
         due = min(new, *dues[:i], *dues[i + 1 :])
     # list-assign-tuple is the fastest way to copy a tuple with one slot changed.
@@ -98,7 +102,7 @@ def _split(one: _Leaf, other: _Leaf, h: int, shift: int) -> _Node | _Bucket:
     """A subtree holding two leaves with different keys that share a path so far."""
     if shift >= _LAST_SHIFT:
         return _Bucket((one, other))
-    i, j = (hash(one.key) >> shift) & _MASK, (h >> shift) & _MASK
+    i, j = (hash(one[2]) >> shift) & _MASK, (h >> shift) & _MASK
     if i == j:
         return _replace(_EMPTY, i, _split(one, other, h, shift + _BITS))
     return _replace(_replace(_EMPTY, i, one), j, other)
@@ -120,12 +124,16 @@ def _built(leaves: list[_Leaf], hashes: list[int], shift: int) -> _Node:
             kids.append(_Bucket(tuple(leaves[n] for n in slot)))
         else:
             kids.append(_built([leaves[n] for n in slot], [hashes[n] for n in slot], shift + _BITS))
-    dues = tuple(_VACANT if kid is None else kid.due for kid in kids)
+    dues = tuple(_VACANT if kid is None else _due(kid) for kid in kids)
     return _Node(tuple(kids), dues, min(dues))
 
 
+def _order(leaf: _Leaf) -> int:
+    return leaf[1]
+
+
 def _leaves(kid: _Kid) -> Iterator[_Leaf]:
-    if type(kid) is _Leaf:
+    if type(kid) is tuple:
         yield kid
     elif type(kid) is _Bucket:
         yield from kid.leaves
@@ -267,12 +275,12 @@ class Agenda(Entries[K, V], Generic[K, V]):
         ...     "i2", "closed", due=None, order=1)
         ({'i1': 'open', 'i2': 'closed'}, 'i1', True)
         """
-        leaves = [
-            _Leaf(key, value, (_NEVER if due is None else due, order, key))
+        leaves: list[_Leaf] = [
+            (_NEVER if due is None else due, order, key, value)
             for key, value, due, order in entries
         ]
         agenda = object.__new__(cls)
-        agenda._root = _built(leaves, [hash(leaf.key) for leaf in leaves], 0)
+        agenda._root = _built(leaves, [hash(leaf[2]) for leaf in leaves], 0)
         agenda._len = len(leaves)
         return agenda
 
@@ -291,24 +299,20 @@ class Agenda(Entries[K, V], Generic[K, V]):
             node = kid
             shift += _BITS
         added = True
+        at = _NEVER if due is None else due
         new: _Leaf | _Bucket | _Node
         if kid is None:
-            new = _Leaf(key, value, (_NEVER if due is None else due, order, key))
-        elif type(kid) is _Leaf and kid.key == key:
+            new = (at, order, key, value)
+        elif type(kid) is tuple and kid[2] == key:
             added = False
-            new = _Leaf(key, value, (_NEVER if due is None else due, kid.due[1], key))
-        elif type(kid) is _Leaf:
-            leaf = _Leaf(key, value, (_NEVER if due is None else due, order, key))
-            new = _split(kid, leaf, h, shift + _BITS)
+            new = (at, kid[1], key, value)
+        elif type(kid) is tuple:
+            new = _split(kid, (at, order, key, value), h, shift + _BITS)
         else:
             assert type(kid) is _Bucket
-            old = next((each for each in kid.leaves if each.key == key), None)
+            old = next((each for each in kid.leaves if each[2] == key), None)
             added = old is None
-            leaf = _Leaf(
-                key,
-                value,
-                (_NEVER if due is None else due, order if old is None else old.due[1], key),
-            )
+            leaf = (at, order if old is None else old[1], key, value)
             new = _Bucket((*(each for each in kid.leaves if each is not old), leaf))
         for node, i in reversed(path):
             new = _replace(node, i, new)
@@ -321,7 +325,7 @@ class Agenda(Entries[K, V], Generic[K, V]):
     @property
     def first(self) -> tuple[pendulum.DateTime, int, K] | None:
         due = self._root.due
-        return None if due[0] is _NEVER else due  # type: ignore[return-value]
+        return None if due[0] is _NEVER else due[:3]  # type: ignore[return-value]
 
     def _find(self, key: object, h: int) -> _Leaf | None:
         kid: _Kid = self._root
@@ -329,17 +333,17 @@ class Agenda(Entries[K, V], Generic[K, V]):
         while type(kid) is _Node:
             kid = kid.kids[(h >> shift) & _MASK]
             shift += _BITS
-        if type(kid) is _Leaf:
-            return kid if kid.key == key else None
+        if type(kid) is tuple:
+            return kid if kid[2] == key else None
         if type(kid) is _Bucket:
-            return next((leaf for leaf in kid.leaves if leaf.key == key), None)
+            return next((leaf for leaf in kid.leaves if leaf[2] == key), None)
         return None
 
     def __getitem__(self, key: K) -> V:
         leaf = self._find(key, hash(key))
         if leaf is None:
             raise KeyError(key)
-        return leaf.value  # type: ignore[return-value]
+        return leaf[3]  # type: ignore[no-any-return]
 
     def __contains__(self, key: object) -> bool:
         try:
@@ -351,12 +355,12 @@ class Agenda(Entries[K, V], Generic[K, V]):
         return self._len
 
     def __iter__(self) -> Iterator[K]:
-        ordered = sorted(_leaves(self._root), key=lambda leaf: leaf.due[1])
-        return iter([leaf.key for leaf in ordered])  # type: ignore[misc]
+        ordered = sorted(_leaves(self._root), key=_order)
+        return iter([leaf[2] for leaf in ordered])
 
     def ordered(self) -> list[tuple[K, V, int]]:
-        leaves = sorted(_leaves(self._root), key=lambda leaf: leaf.due[1])
-        return [(leaf.key, leaf.value, leaf.due[1]) for leaf in leaves]  # type: ignore[misc]
+        leaves = sorted(_leaves(self._root), key=_order)
+        return [(leaf[2], leaf[3], leaf[1]) for leaf in leaves]
 
     def __repr__(self) -> str:
         return f"Agenda({dict(self)!r})"
