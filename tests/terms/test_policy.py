@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -173,6 +174,9 @@ def test_wall_add_beyond_the_calendar_names_the_field() -> None:
     )
     with pytest.raises(PolicyError, match=r"^at: 2 days before .* is before the year 1$"):
         policy.wall_add(pendulum.datetime(1, 1, 2), days=-2)
+    with pytest.raises(PolicyError) as info:  # one day is "after" too
+        policy.wall_add(pendulum.datetime(9999, 12, 31, 12), days=1)
+    assert str(info.value) == "at: 1 day after 9999-12-31 13:00 CET is after the year 9999"
     with pytest.raises(PolicyError) as info:
         policy.wall_add(pendulum.datetime(9999, 12, 31, 23, 30), days=1)
     assert info.value.field == "at"  # the instant itself is past 9999 in Paris
@@ -194,13 +198,14 @@ def test_utc_of_pendulum_values_agrees_with_the_boundary() -> None:
         fold.replace(fold=1),
         pendulum.datetime(9999, 12, 31, 23, tz="America/New_York"),
         pendulum.datetime(1, 1, 1, 12, tz="Europe/Paris"),
+        pendulum.datetime(1, 1, 1, 0, 5, tz="Europe/Paris"),  # before the year 1 in UTC
         pendulum.datetime(2026, 7, 1, 6, tz="UTC"),
     ]
     for value in values[:-1]:
         try:
             expected = utc(value)
         except PolicyError as error:
-            with pytest.raises(PolicyError, match=error.detail):
+            with pytest.raises(PolicyError, match=re.escape(error.detail)):
                 policy.utc(value)
             continue
         got = policy.utc(value)
@@ -210,6 +215,9 @@ def test_utc_of_pendulum_values_agrees_with_the_boundary() -> None:
     with pytest.raises(PolicyError) as info:
         policy.utc(pendulum.naive(2026, 7, 1, 6), field="until")
     assert (info.value.rule, info.value.field) == (RuleId.INPUT_AWARE_ONLY, "until")
+    with pytest.raises(PolicyError) as info:
+        policy.utc(pendulum.naive(2026, 7, 1, 6))
+    assert info.value.field == "at"
 
 
 def test_show_keeps_seconds_and_their_fraction_only_when_set() -> None:
