@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import pickle
 from typing import Any
 
 import pendulum
@@ -265,3 +266,19 @@ def test_timerless_entries_of_plain_values_are_not_traced() -> None:
     leaves = list(_leaves(timed._root))
     assert len(leaves) == 500
     assert [leaf[2] for leaf in leaves if gc.is_tracked(leaf)] == ["p1"]
+
+
+def test_an_unpickled_agenda_keeps_its_timers_and_their_absence() -> None:
+    """A pickled agenda comes back equal, with the same earliest timer and order; one
+    without timers still has none (not the far-future instant that stands for none)."""
+    for agenda in (
+        Agenda[str, int](),
+        Agenda.of([("a", 1, None, 0), ("b", 2, None, 1)]),
+        Agenda.of([("a", 1, None, 0), ("b", 2, T0, 1)]),
+    ):
+        again = pickle.loads(pickle.dumps(agenda))
+        assert (dict(again), again.first, again.ordered()) == (
+            dict(agenda),
+            agenda.first,
+            agenda.ordered(),
+        )

@@ -617,6 +617,16 @@ def test_a_world_pickles_past_the_old_recursion_limit() -> None:
     assert again.apply(later).world == world.apply(later).world
 
 
+def test_an_unpickled_world_without_timers_has_no_next_event() -> None:
+    """A world with nothing due, pickled and back, still says nothing is due (its tries
+    tell "no timer" by identity, which a plain copy would lose)."""
+    expired, _ = _lived(1).advance(datetime(2028, 1, 1, tzinfo=UTC))  # lot and notices past
+    for world in (World(Policy()), expired):
+        assert world.next_event_at is None
+        again = pickle.loads(pickle.dumps(world))
+        assert (again.next_event_at, again) == (None, world)
+
+
 def test_a_world_with_a_log_of_100k_batches_pickles() -> None:
     """The notification log of 100,000 events (one batch each) pickles without recursing."""
     world = _lived(1)

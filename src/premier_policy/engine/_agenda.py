@@ -364,3 +364,12 @@ class Agenda(Entries[K, V], Generic[K, V]):
 
     def __repr__(self) -> str:
         return f"Agenda({dict(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as its entries and rebuilt: "no timer" is told by identity with
+        # _NEVER, which a copy made by unpickling would not have.
+        entries = [
+            (key, value, None if at is _NEVER else at, order)
+            for at, order, key, value in _leaves(self._root)
+        ]
+        return (type(self).of, (entries,))
