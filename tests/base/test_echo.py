@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from premier_policy import Calendar, PolicyError, Span, WeeklySchedule
+from premier_policy import Calendar, Policy, PolicyError, PublicHolidays, Span, WeeklySchedule
 from premier_policy.base._echo import ECHO_LIMIT, _Echo, named, shown
+from premier_policy.whatif import Router, Variant
 
 
 def _nested(depth: int, inner: object) -> object:
@@ -57,6 +58,23 @@ def test_shown_escapes_what_a_callers_repr_cannot_write() -> None:
     assert shown("café") == "'café'"  # printable text is kept as it is
 
 
+def test_an_escaped_repr_is_cut_at_twice_the_limit_exactly() -> None:
+    """Escaping can make a caller's repr longer than the limit: 2 * ECHO_LIMIT characters
+    are kept whole; one more and it is cut to exactly that many, "..." included."""
+
+    class Wordy:
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+        def __repr__(self) -> str:
+            return self.text
+
+    assert shown(Wordy("\n" * ECHO_LIMIT)) == "\\n" * ECHO_LIMIT  # 2 * ECHO_LIMIT long
+    cut = shown(Wordy("\n" * (ECHO_LIMIT - 1) + "\ud800"))  # escaped: 4 over
+    assert cut == ("\\n" * (ECHO_LIMIT - 1) + "\\ud800")[: 2 * ECHO_LIMIT - 3] + "..."
+    assert len(cut) == 2 * ECHO_LIMIT
+
+
 #: Any key: lone surrogates, control characters and line breaks included.
 keys = st.text(st.characters(exclude_categories=()) | st.characters(categories=["Cs"]))
 
@@ -80,8 +98,29 @@ def test_named_is_one_line_of_utf_8_and_keeps_plain_keys(key: object) -> None:
         lambda v: WeeklySchedule(mon=[v]),
         lambda v: WeeklySchedule(mon=v),
         lambda v: Span(v, "19:00"),
+        lambda v: Calendar(changes=v),
+        lambda v: Calendar(changes=[v]),
+        lambda v: Policy(changes=v),
+        lambda v: Policy(changes=[v]),
+        lambda v: PublicHolidays(country=v),
+        lambda v: PublicHolidays(country="FR", subdivision=v),
+        lambda v: Router(partitions=v),
+        lambda v: Variant(name=v),
     ],
-    ids=["timezone", "hours-span", "hours-day", "span-start"],
+    ids=[
+        "timezone",
+        "hours-span",
+        "hours-day",
+        "span-start",
+        "calendar-changes",
+        "calendar-change",
+        "policy-changes",
+        "policy-change",
+        "holidays-country",
+        "holidays-subdivision",
+        "router-partitions",
+        "variant-name",
+    ],
 )
 def test_constructors_refuse_deep_values_with_a_bounded_message(build: object) -> None:
     """A value nested 100k deep is refused naming its field, with a short message."""

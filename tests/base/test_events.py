@@ -67,6 +67,17 @@ def test_malformed_fields(kind: Any, fields: dict[str, Any], bad_field: str) -> 
             "input.malformed: area: expected a string, got int",
         ),
         (
+            Purchase,
+            {"customer": "acme", "id": "", "product": "single"},
+            "input.malformed: id: expected a non-empty string, got ''",
+        ),
+        (
+            Purchase,
+            {"customer": "acme", "id": "p\udc80", "product": "single"},
+            "input.malformed: id: expected a string, got 'p\\udc80': a lone surrogate at "
+            "position 1 is not text",
+        ),
+        (
             Invalidate,
             {"incident": "i1", "reason": "bored"},
             "input.malformed: reason: expected one of out_of_scope, custom_development, "

@@ -34,9 +34,14 @@ def test_naive_datetime_is_refused() -> None:
 
 def test_non_datetime_is_refused() -> None:
     """A date or a string is not an instant."""
-    for bad in (date(2026, 1, 1), "2026-01-01T09:00:00+01:00", None):
-        with pytest.raises(PolicyError, match="expected an aware datetime"):
+    for bad, kind in (
+        (date(2026, 1, 1), "date"),
+        ("2026-01-01T09:00:00+01:00", "str"),
+        (None, "NoneType"),
+    ):
+        with pytest.raises(PolicyError) as info:
             instant(bad, PARIS)
+        assert info.value.detail == f"expected an aware datetime, got {kind}"
 
 
 def test_same_zone_pendulum_instant_passes_through() -> None:

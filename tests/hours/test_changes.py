@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from premier_policy import Calendar, PolicyError, RuleId, WeeklySchedule
+from premier_policy import Calendar, PolicyError, PublicHolidays, RuleId, WeeklySchedule
 from tests._hours import MICROSECOND, calendars, durations, instants
 
 TWO_HOURS = timedelta(hours=2)
@@ -147,6 +147,25 @@ def test_bad_changes_are_refused(changes: object) -> None:
     with pytest.raises(PolicyError) as info:
         Calendar(changes=changes)  # type: ignore[arg-type]
     assert (info.value.rule, info.value.field) == (RuleId.POLICY_CHANGES, "changes")
+
+
+def test_a_change_of_zone_says_which_zones() -> None:
+    """The refusal of a change into another zone names both zones, the later first."""
+    with pytest.raises(PolicyError) as info:
+        Calendar(changes=[(paris(2026, 12, 1), Calendar(timezone="America/New_York"))])
+    assert info.value.detail == "the time zone never changes: America/New_York after Europe/Paris"
+
+
+def test_before_its_first_change_a_calendar_keeps_its_public_holidays() -> None:
+    """The hours before the first change close on the calendar's own public holidays:
+    Wednesday 11 November 2026 (Armistice Day) is closed in France, as without the
+    change, and open under plain hours."""
+    armistice = paris(2026, 11, 11, 10)
+    changing = Calendar(
+        holidays=PublicHolidays(country="FR"), changes=[(paris(2026, 12, 1), Calendar())]
+    )
+    assert not changing.is_open(armistice)
+    assert Calendar().is_open(armistice)
 
 
 def test_a_naive_change_instant_is_refused() -> None:

@@ -124,6 +124,17 @@ def test_an_unknown_transport_is_refused_before_the_work(client: Client) -> None
     with pytest.raises(PolicyError) as info:
         on_cluster(client, b"", transport="pigeon")
     assert info.value.field == "transport"
+    assert info.value.detail == "expected 'scatter' or 'files', got 'pigeon'"
+    with pytest.raises(PolicyError) as info:  # the echo is bounded, however deep
+        on_cluster(client, b"", transport=_deep())
+    assert (info.value.field, len(str(info.value)) < 300) == ("transport", True)
+
+
+def _deep() -> object:
+    value: object = []
+    for _ in range(100_000):
+        value = [value]
+    return value
 
 
 def story(n: int) -> list[dict[str, Any]]:

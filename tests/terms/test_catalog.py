@@ -219,6 +219,17 @@ def test_catalog_validation(kwargs: dict[str, Any], match: str) -> None:
     assert info.value.rule is RuleId.CREDITS_CATALOG
 
 
+def test_products_that_are_no_sequence_are_named_with_their_type() -> None:
+    """A string, a number or a mapping given as products: the field and the type."""
+    for value, kind in (("single", "str"), (3, "int"), ({"single": 1}, "dict")):
+        with pytest.raises(PolicyError) as info:
+            Catalog(products=value)  # type: ignore[arg-type]
+        assert (info.value.field, info.value.detail) == (
+            "products",
+            f"expected a sequence of products, got {kind}",
+        )
+
+
 def test_catalog_accepts_any_iterable_of_products() -> None:
     """A list or generator of products is stored as a tuple."""
     catalog = Catalog(products=[product("a", 1, "1")])

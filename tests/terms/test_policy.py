@@ -308,6 +308,7 @@ def test_a_policy_with_changes_is_a_value() -> None:
     ("changes", "field"),
     [
         ("2027", "changes"),
+        (2027, "changes"),
         ([Policy()], "changes"),
         ([PolicyChange(JUNE, Policy()), PolicyChange(MARCH, Policy())], "changes[1].from"),
         ([PolicyChange(MARCH, Policy()), PolicyChange(MARCH, Policy())], "changes[1].from"),
@@ -322,6 +323,23 @@ def test_bad_changes_are_refused(changes: object, field: str) -> None:
     with pytest.raises(PolicyError) as info:
         Policy(changes=changes)  # type: ignore[arg-type]
     assert (info.value.rule, info.value.field) == (RuleId.POLICY_CHANGES, field)
+
+
+def test_changes_that_are_not_a_list_of_changes_are_echoed() -> None:
+    """The refusal echoes what came instead of a list of changes, or of a change."""
+    with pytest.raises(PolicyError) as info:
+        Policy(changes="2027")  # type: ignore[arg-type]
+    assert info.value.detail == "expected a list of PolicyChange, got '2027'"
+    with pytest.raises(PolicyError) as info:
+        Policy(changes=["2027"])  # type: ignore[list-item]
+    assert info.value.detail == "expected a PolicyChange, got '2027'"
+
+
+def test_local_names_at_unless_told_otherwise() -> None:
+    """A naive instant given to local is refused under the field ``at`` by default."""
+    with pytest.raises(PolicyError) as info:
+        Policy().local(datetime(2026, 7, 1, 6))
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_AWARE_ONLY, "at")
 
 
 def test_a_change_is_a_whole_policy_without_changes_of_its_own() -> None:

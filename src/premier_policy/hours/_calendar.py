@@ -63,7 +63,7 @@ def _holidays(_: object, attribute: Attribute[PublicHolidays | None], value: obj
 def _changes(value: Iterable[tuple[datetime, Calendar]]) -> tuple[tuple[Any, Calendar], ...]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise PolicyError(
-            f"expected a list of (instant, Calendar) pairs, got {value!r}",
+            f"expected a list of (instant, Calendar) pairs, got {shown(value)}",
             rule=RuleId.POLICY_CHANGES,
             field="changes",
         )
@@ -71,7 +71,7 @@ def _changes(value: Iterable[tuple[datetime, Calendar]]) -> tuple[tuple[Any, Cal
     for item in value:
         if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], Calendar)):
             raise PolicyError(
-                f"expected an (instant, Calendar) pair, got {item!r}",
+                f"expected an (instant, Calendar) pair, got {shown(item)}",
                 rule=RuleId.POLICY_CHANGES,
                 field="changes",
             )

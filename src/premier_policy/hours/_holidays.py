@@ -18,6 +18,7 @@ from typing import Any
 
 from attrs import field, frozen
 
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 
@@ -54,7 +55,7 @@ def _country(_: object, attribute: Any, value: str) -> None:
     if not isinstance(value, str) or value not in _countries():
         raise PolicyError(
             f"expected a country code the holidays package knows (such as 'FR' or 'DE'), "
-            f"got {value!r}",
+            f"got {shown(value)}",
             rule=RuleId.HOURS_HOLIDAYS,
             field="holidays.country",
         )
@@ -90,7 +91,7 @@ class PublicHolidays:
         if not isinstance(value, str) or value not in known:
             listed = ", ".join(known) if known else "none"
             raise PolicyError(
-                f"{self.country} has no subdivision {value!r}; it has {listed}",
+                f"{self.country} has no subdivision {shown(value)}; it has {listed}",
                 rule=RuleId.HOURS_HOLIDAYS,
                 field="holidays.subdivision",
             )

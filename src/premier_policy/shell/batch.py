@@ -34,6 +34,7 @@ from typing import BinaryIO, Literal, NoReturn, TextIO
 from distributed import Client, Future, LocalCluster
 
 from premier_policy import PolicyError
+from premier_policy.base._echo import shown
 from premier_policy.whatif import (
     Partition,
     Report,
@@ -276,7 +277,9 @@ def replay_log(
     if partitions is None:
         partitions = max(16, 8 * sum(client.nthreads().values()))
     if transport not in ("scatter", "files"):
-        raise PolicyError(f"expected 'scatter' or 'files', got {transport!r}", field="transport")
+        raise PolicyError(
+            f"expected 'scatter' or 'files', got {shown(transport)}", field="transport"
+        )
     with tempfile.TemporaryDirectory(prefix="premier-batch-", dir=scratch) as where:
         index = SpillingIndex(Path(where), limit=index_limit)
         try:

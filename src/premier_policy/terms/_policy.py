@@ -18,6 +18,7 @@ import pendulum
 from attrs import Attribute, evolve, field, frozen
 
 from premier_policy.base._checks import whole
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._instants import instant, utc
 from premier_policy.base._rules import RuleId
@@ -83,7 +84,7 @@ class PolicyChange:
 def _changes(value: Iterable[PolicyChange]) -> tuple[PolicyChange, ...]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise PolicyError(
-            f"expected a list of PolicyChange, got {value!r}",
+            f"expected a list of PolicyChange, got {shown(value)}",
             rule=RuleId.POLICY_CHANGES,
             field="changes",
         )
@@ -91,7 +92,7 @@ def _changes(value: Iterable[PolicyChange]) -> tuple[PolicyChange, ...]:
     for item in found:
         if not isinstance(item, PolicyChange):
             raise PolicyError(
-                f"expected a PolicyChange, got {item!r}",
+                f"expected a PolicyChange, got {shown(item)}",
                 rule=RuleId.POLICY_CHANGES,
                 field="changes",
             )

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, MutableMapping
 
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 
 __all__ = ["Router", "partition_of"]
@@ -87,7 +88,8 @@ class Router:
     def __init__(self, *, partitions: int, index: MutableMapping[str, str] | None = None) -> None:
         if isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1:
             raise PolicyError(
-                f"expected a whole number of at least 1, got {partitions!r}", field="partitions"
+                f"expected a whole number of at least 1, got {shown(partitions)}",
+                field="partitions",
             )
         self.partitions = partitions
         self._index: MutableMapping[str, str] = {} if index is None else index

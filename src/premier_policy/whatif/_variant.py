@@ -7,6 +7,7 @@ from typing import Any
 
 from attrs import Attribute, Factory, field, frozen
 
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.terms._policy import Policy
 from premier_policy.wire._policy import policy_from_dict
@@ -16,7 +17,7 @@ __all__ = ["Variant"]
 
 def _name(_: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value:
-        raise PolicyError(f"expected a non-empty name, got {value!r}", field=attribute.name)
+        raise PolicyError(f"expected a non-empty name, got {shown(value)}", field=attribute.name)
 
 
 @frozen
