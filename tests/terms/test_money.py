@@ -76,6 +76,11 @@ def test_bad_amounts_are_refused(value: Any) -> None:
         (Decimal("75.001"), "more than two decimal places in 75.001"),
         ("0.125", "more than two decimal places in 0.125"),
         (10**70, f"{10**70} has too many digits to hold exactly"),
+        (
+            "0." + "1" * 100_000,
+            f"more than two decimal places in 0.{'1' * 48}... (100002 characters)",
+        ),
+        ("1" * 100_000, f"{'1' * 50}... (100000 characters) has too many digits to hold exactly"),
     ],
 )
 def test_a_refused_amount_says_why(value: Amount, detail: str) -> None:

@@ -238,6 +238,14 @@ def test_variants_are_some_distinct_variants(variants: list[Any]) -> None:
     )
 
 
+def test_two_variants_of_one_long_name_are_refused_in_a_short_message() -> None:
+    """The refusal of a repeated name echoes the names, cut to a bounded length."""
+    with pytest.raises(PolicyError) as info:
+        check_variants([Variant("x" * 10**6), Variant("x" * 10**6)])
+    assert info.value.field == "variants"
+    assert len(info.value.detail) < 300
+
+
 def test_a_report_of_nothing_readable_describes_no_instant() -> None:
     """No readable line: no as_of, no rates (nothing was decided), no weeks, and no
     revenue in the variant's own currency."""

@@ -15,7 +15,7 @@ from typing import Any, TypeAlias
 
 from attrs import Attribute, field, frozen
 
-from premier_policy.base._echo import shown
+from premier_policy.base._echo import ECHO_LIMIT, shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 
@@ -36,6 +36,15 @@ def _error(detail: str, name: str) -> PolicyError:
     return PolicyError(detail, rule=RuleId.CREDITS_CATALOG, field=name)
 
 
+def _written(value: Decimal) -> str:
+    """``value`` as a message writes it: whole when short, else its first digits and
+    its length (a refused amount may be a megabyte of digits)."""
+    text = str(value)
+    if len(text) <= ECHO_LIMIT:
+        return text
+    return f"{text[: ECHO_LIMIT - 30]}... ({len(text)} characters)"
+
+
 def _exact(value: Decimal) -> Decimal:
     """``value`` with exactly two places; refuses it if that would change its value."""
     if not value.is_finite():
@@ -43,9 +52,9 @@ def _exact(value: Decimal) -> Decimal:
     try:
         exact = value.quantize(_CENT, context=_EXACT)
     except Inexact:
-        raise _error(f"more than two decimal places in {value}", "amount") from None
+        raise _error(f"more than two decimal places in {_written(value)}", "amount") from None
     except InvalidOperation:
-        raise _error(f"{value} has too many digits to hold exactly", "amount") from None
+        raise _error(f"{_written(value)} has too many digits to hold exactly", "amount") from None
     # Negative zero would print as "-0.00".
     return exact.copy_abs() if exact.is_zero() else exact
 

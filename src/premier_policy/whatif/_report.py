@@ -17,6 +17,7 @@ from typing import Any
 
 from attrs import frozen
 
+from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 from premier_policy.whatif._partition import Partition
@@ -34,7 +35,7 @@ def check_variants(variants: Sequence[Variant]) -> tuple[Variant, ...]:
         raise PolicyError("expected one or more Variant values", field="variants")
     names = [v.name for v in found]
     if len(set(names)) != len(names):
-        raise PolicyError(f"variant names must differ, got {names}", field="variants")
+        raise PolicyError(f"variant names must differ, got {shown(names)}", field="variants")
     return found
 
 
