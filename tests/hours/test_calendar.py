@@ -477,3 +477,14 @@ def test_results_beyond_the_calendar_years_are_errors() -> None:
         ALWAYS.add(late, 11 * HOUR - MICROSECOND).isoformat() == "9999-12-31T23:59:59.999999+01:00"
     )
     assert DEFAULT.add(early, 11 * HOUR).year == 1
+
+
+def test_holidays_that_are_not_public_holidays_are_named_by_type() -> None:
+    """A country code given where PublicHolidays belongs: hours.holidays, and its type."""
+    with pytest.raises(PolicyError) as info:
+        Calendar(holidays="FR")  # type: ignore[arg-type]
+    assert (info.value.rule, info.value.field, info.value.detail) == (
+        RuleId.HOURS_HOLIDAYS,
+        "holidays",
+        "expected PublicHolidays or None, got str",
+    )

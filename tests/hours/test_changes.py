@@ -149,6 +149,16 @@ def test_bad_changes_are_refused(changes: object) -> None:
     assert (info.value.rule, info.value.field) == (RuleId.POLICY_CHANGES, "changes")
 
 
+def test_a_change_before_the_year_1_in_utc_is_refused_naming_changes() -> None:
+    """A change at a Tokyo instant of 1 January of the year 1 that UTC cannot write:
+    malformed input under the field ``changes``."""
+    tokyo = "Asia/Tokyo"
+    early = pendulum.datetime(1, 1, 1, 0, 1, tz=tokyo)
+    with pytest.raises(PolicyError) as info:
+        Calendar(timezone=tokyo, changes=[(early, Calendar(timezone=tokyo))])
+    assert (info.value.rule, info.value.field) == (RuleId.INPUT_MALFORMED, "changes")
+
+
 def test_a_change_of_zone_says_which_zones() -> None:
     """The refusal of a change into another zone names both zones, the later first."""
     with pytest.raises(PolicyError) as info:

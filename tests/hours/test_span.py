@@ -31,6 +31,19 @@ def test_bad_times_are_refused(bad: object) -> None:
     assert (info.value.rule, info.value.field) == (RuleId.HOURS_SCHEDULE, "span")
 
 
+def test_a_refused_time_or_span_is_echoed() -> None:
+    """The refusal says what a time or a span may be, and echoes what came instead."""
+    with pytest.raises(PolicyError) as info:
+        Span(8.5, "19:00")  # type: ignore[arg-type]
+    assert info.value.detail == ("expected 'HH:MM', a datetime.time or minutes of the day, got 8.5")
+    with pytest.raises(PolicyError) as info:
+        as_span(5, rule=RuleId.HOURS_SCHEDULE, field="mon")
+    assert (info.value.field, info.value.detail) == (
+        "mon",
+        "expected a span or a (start, end) pair, got 5",
+    )
+
+
 def test_times_past_24_00_are_refused_as_ends_too() -> None:
     """hours.schedule: 24:00 is the last wall-clock reading; 24:30 as an end is refused
     with the expected form, and 08:30 as a time reads 510 minutes."""

@@ -75,6 +75,7 @@ def test_bad_amounts_are_refused(value: Any) -> None:
         (Decimal("-Infinity"), "expected a finite amount, got -Infinity"),
         (Decimal("75.001"), "more than two decimal places in 75.001"),
         ("0.125", "more than two decimal places in 0.125"),
+        ("1e5", "expected a plain decimal like '75.00', got '1e5'"),
         (10**70, f"{10**70} has too many digits to hold exactly"),
         (
             "0." + "1" * 100_000,
