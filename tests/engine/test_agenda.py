@@ -275,6 +275,9 @@ def test_an_unpickled_agenda_keeps_its_timers_and_their_absence() -> None:
         Agenda[str, int](),
         Agenda.of([("a", 1, None, 0), ("b", 2, None, 1)]),
         Agenda.of([("a", 1, None, 0), ("b", 2, T0, 1)]),
+        # Ints hash to themselves: every slot of the root holds a timerless entry, so
+        # no empty slot's "none" stands in for theirs.
+        Agenda.of([(n, n, None, n) for n in range(32)]),
     ):
         again = pickle.loads(pickle.dumps(agenda))
         assert (dict(again), again.first, again.ordered()) == (

@@ -81,6 +81,7 @@ def test_bad_amounts_are_refused(value: Any) -> None:
             "0." + "1" * 100_000,
             f"more than two decimal places in 0.{'1' * 48}... (100002 characters)",
         ),
+        ("1" * 80, f"{'1' * 80} has too many digits to hold exactly"),  # whole up to 80
         ("1" * 100_000, f"{'1' * 50}... (100000 characters) has too many digits to hold exactly"),
     ],
 )
