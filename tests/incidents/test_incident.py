@@ -10,6 +10,7 @@ import pytest
 from attrs import evolve
 
 from premier_policy import Allowance, Incident, Policy, PolicyError, ResponseTarget, RuleId
+from premier_policy.base._echo import shown
 from premier_policy.base._events import AREAS
 from premier_policy.incidents._incident import _one_of
 
@@ -121,6 +122,34 @@ def test_an_inconsistent_incident_says_what_the_state_needs(
     pending target anywhere but last is refused, the one before last included."""
     with pytest.raises(PolicyError) as info:
         incident()
+    assert (info.value.field, info.value.detail) == (field, detail)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "detail"),
+    [
+        ({"lots": ["p1"]}, "lots", "expected a tuple of lot IDs, got ['p1']"),
+        ({"lots": ("p1", 7)}, "lots", "expected a tuple of lot IDs, got ('p1', 7)"),
+        ({"allowance": 240}, "allowance", "expected Allowance, got int"),
+        (
+            {"response_targets": [TARGET]},
+            "response_targets",
+            f"expected a tuple of ResponseTarget values, got {shown([TARGET])}",
+        ),
+        (
+            {"response_targets": ("due",)},
+            "response_targets",
+            "expected a tuple of ResponseTarget values, got ('due',)",
+        ),
+    ],
+)
+def test_parts_of_the_wrong_kind_are_refused_naming_the_field(
+    changes: dict[str, Any], field: str, detail: str
+) -> None:
+    """A list where a tuple belongs, or items of another type: refused in the
+    constructor, naming the field, before any check reads them."""
+    with pytest.raises(PolicyError) as info:
+        waiting(**changes)
     assert (info.value.field, info.value.detail) == (field, detail)
 
 

@@ -335,6 +335,21 @@ def test_changes_that_are_not_a_list_of_changes_are_echoed() -> None:
     assert info.value.detail == "expected a PolicyChange, got '2027'"
 
 
+def test_a_calendar_or_catalog_of_another_type_is_refused() -> None:
+    """A Policy holds a Calendar and a Catalog: anything else is refused by field."""
+    cases: list[tuple[str, object, str]] = [
+        ("calendar", "Europe/Paris", "str"),
+        ("catalog", None, "NoneType"),
+    ]
+    for field, value, kind in cases:
+        with pytest.raises(PolicyError) as info:
+            Policy(**{field: value})  # type: ignore[arg-type]
+        assert (info.value.field, info.value.detail) == (
+            field,
+            f"expected {field.title()}, got {kind}",
+        )
+
+
 def test_local_names_at_unless_told_otherwise() -> None:
     """A naive instant given to local is refused under the field ``at`` by default."""
     with pytest.raises(PolicyError) as info:
@@ -412,6 +427,8 @@ def test_numbers_within_their_bounds_never_overflow(
     policy: dict[str, object] = {name: value}
     if name == "warning_minutes":
         policy["allowance_minutes"] = MAX_MINUTES
+    if name == "allowance_minutes":
+        policy["warning_minutes"] = 0  # the default 60 would exceed a smaller allowance
     document: dict[str, object] = {"policy": policy, "events": _BUSY}
     if until is not None:
         document["until"] = until

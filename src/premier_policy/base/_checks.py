@@ -25,7 +25,7 @@ from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 
-__all__ = ["Validator", "text", "unwritable", "whole"]
+__all__ = ["Validator", "instance", "text", "tuple_of", "unwritable", "whole"]
 
 Validator: TypeAlias = Callable[[Any, "Attribute[Any]", Any], None]
 
@@ -90,6 +90,50 @@ def whole(
                 f"expected {expected} at most {maximum}, got {shown(value)}",
                 rule=rule,
                 field=attribute.name,
+            )
+
+    return check
+
+
+def instance(kind: type) -> Validator:
+    """An instance of ``kind``; the message names the type given instead.
+
+    >>> from attrs import field, frozen
+    >>> @frozen
+    ... class Box:
+    ...     inner: int = field(validator=instance(int))
+    >>> Box("7")
+    Traceback (most recent call last):
+    ...
+    premier_policy.PolicyError: inner: expected int, got str
+    """
+    name = kind.__name__
+
+    def check(_: object, attribute: Attribute[Any], value: object) -> None:
+        if not isinstance(value, kind):
+            raise PolicyError(f"expected {name}, got {type(value).__name__}", field=attribute.name)
+
+    return check
+
+
+def tuple_of(kind: type, *, what: str) -> Validator:
+    """A ``tuple`` (not a list: a value object holds nothing that can change) whose items
+    are all instances of ``kind``; the message calls them ``what`` and echoes the value.
+
+    >>> from attrs import field, frozen
+    >>> @frozen
+    ... class Box:
+    ...     names: tuple[str, ...] = field(validator=tuple_of(str, what="names"))
+    >>> Box(["a"])
+    Traceback (most recent call last):
+    ...
+    premier_policy.PolicyError: names: expected a tuple of names, got ['a']
+    """
+
+    def check(_: object, attribute: Attribute[Any], value: object) -> None:
+        if type(value) is not tuple or not all(isinstance(each, kind) for each in value):
+            raise PolicyError(
+                f"expected a tuple of {what}, got {shown(value)}", field=attribute.name
             )
 
     return check

@@ -25,7 +25,7 @@ import pendulum
 from attrs import Attribute, field, frozen
 from attrs.validators import optional
 
-from premier_policy.base._checks import text, whole
+from premier_policy.base._checks import instance, text, tuple_of, whole
 from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._events import AREAS, INVALID_REASONS, Area, InvalidReason
@@ -84,9 +84,11 @@ class Incident:
     state: State = field(validator=_one_of(STATES))
     opened_at: pendulum.DateTime = field(validator=stored_instant)
     #: The lot each credit held came from, in the order taken (opening first).
-    lots: tuple[str, ...]
-    allowance: Allowance
-    response_targets: tuple[ResponseTarget, ...]
+    lots: tuple[str, ...] = field(validator=tuple_of(str, what="lot IDs"))
+    allowance: Allowance = field(validator=instance(Allowance))
+    response_targets: tuple[ResponseTarget, ...] = field(
+        validator=tuple_of(ResponseTarget, what="ResponseTarget values")
+    )
     resolved_at: pendulum.DateTime | None = field(default=None, validator=stored_instant)
     auto_close_at: pendulum.DateTime | None = field(default=None, validator=stored_instant)
     closed_at: pendulum.DateTime | None = field(default=None, validator=stored_instant)

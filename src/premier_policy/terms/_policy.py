@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pendulum
 from attrs import Attribute, evolve, field, frozen
 
-from premier_policy.base._checks import whole
+from premier_policy.base._checks import instance, whole
 from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._instants import instant, utc
@@ -133,8 +133,8 @@ class Policy:
     premier_policy.PolicyError: response_target_minutes: expected a whole number of at most 525600, got 1000000000000000000
     """
 
-    calendar: Calendar = field(factory=Calendar)
-    catalog: Catalog = field(factory=Catalog)
+    calendar: Calendar = field(factory=Calendar, validator=instance(Calendar))
+    catalog: Catalog = field(factory=Catalog, validator=instance(Catalog))
     response_target_minutes: int = field(
         default=120, validator=whole(1, maximum=MAX_RESPONSE_MINUTES)
     )
