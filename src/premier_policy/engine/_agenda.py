@@ -22,6 +22,7 @@ import heapq
 from abc import abstractmethod
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, Generic, Self, TypeAlias, TypeVar
 
 import pendulum
@@ -50,6 +51,8 @@ _Leaf: TypeAlias = tuple[datetime, int, Any, Any]
 #: What a node keeps of each slot: the earliest leaf beneath it, or _VACANT for none.
 Due: TypeAlias = "_Leaf | tuple[datetime, int, None]"
 _VACANT: Due = (_NEVER, -1, None)
+#: A leaf's first-set order, what iteration sorts by.
+_ORDER = itemgetter(1)
 
 
 class _Bucket:
@@ -126,10 +129,6 @@ def _built(leaves: list[_Leaf], hashes: list[int], shift: int) -> _Node:
             kids.append(_built([leaves[n] for n in slot], [hashes[n] for n in slot], shift + _BITS))
     dues = tuple(_VACANT if kid is None else _due(kid) for kid in kids)
     return _Node(tuple(kids), dues, min(dues))
-
-
-def _order(leaf: _Leaf) -> int:
-    return leaf[1]
 
 
 def _leaves(kid: _Kid) -> Iterator[_Leaf]:
@@ -355,11 +354,11 @@ class Agenda(Entries[K, V], Generic[K, V]):
         return self._len
 
     def __iter__(self) -> Iterator[K]:
-        ordered = sorted(_leaves(self._root), key=_order)
+        ordered = sorted(_leaves(self._root), key=_ORDER)
         return iter([leaf[2] for leaf in ordered])
 
     def ordered(self) -> list[tuple[K, V, int]]:
-        leaves = sorted(_leaves(self._root), key=_order)
+        leaves = sorted(_leaves(self._root), key=_ORDER)
         return [(leaf[2], leaf[3], leaf[1]) for leaf in leaves]
 
     def __repr__(self) -> str:
