@@ -32,6 +32,7 @@ from premier_policy import (
 )
 from premier_policy.strategies import scenarios
 from premier_policy.wire._policy import structure_policy
+from premier_policy.wire._snapshot import digest_of
 
 # Each example replays a scenario three times and snapshots it twice: keep them few.
 LAW = settings(max_examples=60)
@@ -118,9 +119,11 @@ def test_a_continued_replay_equals_the_straight_one(case: tuple[dict[str, Any], 
 @LAW
 @given(scenarios(valid="mixed", max_size=14))
 def test_a_snapshot_survives_restore_unchanged(doc: dict[str, Any]) -> None:
-    """restore(w.snapshot()).snapshot() == w.snapshot(), before and after until."""
+    """restore(w.snapshot()).snapshot() == w.snapshot(), before and after until; the
+    digest written (by orjson here) is the documented formula's (the standard library's)."""
     world, _ = fold(World(structure_policy(doc.get("policy"))), events_of(doc))
     snapshot = world.snapshot()
+    assert snapshot["digest"] == digest_of(snapshot, fast=False)
     assert World.restore(snapshot).snapshot() == snapshot
     if world.at is not None:
         advanced, _ = world.advance(world.at.add(days=40))

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import orjson
 import pendulum
 import pytest
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
@@ -858,6 +859,23 @@ def test_the_digest_is_of_the_utf8_text_not_of_escapes(text: str) -> None:
     doc = {"format": FORMAT, "version": VERSION, "customer": text}
     canonical = '{"customer":"' + text + '","format":"premier-policy/world","version":1}'
     assert digest_of(doc) == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def test_a_float_is_refused_by_its_field_whichever_writer_spelled_the_digest() -> None:
+    """1e16 is "1e+16" to the standard library and "1e16" to orjson: a snapshot holding
+    it, sealed by either text, is refused by the field that holds it (no field of a
+    snapshot takes a float); sealed by neither, by its digest."""
+    doc = copy.deepcopy(snapshot())
+    doc["incidents"][0]["order"] = 1e16
+    body = {key: value for key, value in doc.items() if key != "digest"}
+    for text in (
+        json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+        orjson.dumps(body, option=orjson.OPT_SORT_KEYS).decode(),
+    ):
+        assert ("1e+16" in text) != ("1e16" in text)
+        sealed_by_text = {**doc, "digest": hashlib.sha256(text.encode()).hexdigest()}
+        assert refusal(sealed_by_text) == "incidents[0].order"
+    assert refusal(doc) == "digest"
 
 
 def test_a_lone_surrogate_still_gets_a_digest() -> None:

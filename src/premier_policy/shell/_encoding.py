@@ -16,10 +16,10 @@ by the standard library otherwise. An outcome holds no float (its schema says
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable
-from typing import Any, Final, Literal, NoReturn
+from typing import Any, Literal, NoReturn
+
+from premier_policy.base._canonical import canonical, fast_writer
 
 __all__ = ["decode", "encode", "encode_outcome", "writer"]
 
@@ -28,34 +28,10 @@ def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not JSON")
 
 
-def _orjson() -> Callable[[Any], bytes] | None:
-    """orjson's writer of the canonical text, or None when it is not installed."""
-    try:
-        import orjson
-    except ImportError:
-        return None
-    dumps = orjson.dumps
-    # Only what the standard library writes too: a datetime or a dataclass is its error.
-    options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-
-    def write(data: Any) -> bytes:
-        return dumps(data, option=options)
-
-    return write
-
-
-#: orjson, imported when an outcome is first written: commands that write none (``due``)
-#: start without it.
-_fast: Final = functools.cache(_orjson)
-
-
 def writer() -> Literal["orjson", "json"]:
     """Which writer :func:`encode_outcome` uses here: orjson when installed, else the
     standard library's ``json``."""
-    return "json" if _fast() is None else "orjson"
-
-
-_COMPACT: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return "json" if fast_writer() is None else "orjson"
 
 
 def decode(text: str) -> Any:
@@ -90,7 +66,7 @@ def encode(data: Any, *, indent: int | None = None) -> str:
     """
     if indent is not None:
         return json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
-    return _COMPACT.encode(data) + "\n"
+    return canonical(data, fast=False) + "\n"
 
 
 def encode_outcome(data: Any, *, by: Literal["fast", "json"] = "fast") -> str:
@@ -101,10 +77,4 @@ def encode_outcome(data: Any, *, by: Literal["fast", "json"] = "fast") -> str:
     >>> encode_outcome({"as_of": None, "customer": "café"}, by="json")
     '{"as_of":null,"customer":"café"}\\n'
     """
-    fast = _fast() if by == "fast" else None
-    if fast is not None:
-        try:
-            return fast(data).decode("utf-8") + "\n"
-        except TypeError:  # orjson's refusals are TypeErrors; the standard library says why
-            pass
-    return encode(data)
+    return canonical(data, fast=by == "fast") + "\n"

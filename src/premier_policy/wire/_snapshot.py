@@ -21,7 +21,6 @@ the invariants that tie them together; any fault is a :class:`PolicyError` of
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Final, get_args, get_origin
@@ -32,6 +31,7 @@ import pendulum
 from attrs import evolve, frozen
 from cattrs.errors import ClassValidationError
 
+from premier_policy.base._canonical import canonical_utf8
 from premier_policy.base._echo import named, shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._notifications import AUDIENCES, TallyKey
@@ -76,16 +76,26 @@ class Parts:
     tally: dict[TallyKey, int]
 
 
-def digest_of(document: Mapping[str, Any]) -> str:
+def digest_of(document: Mapping[str, Any], *, fast: bool = False) -> str:
     """The digest of a snapshot: SHA-256 of its canonical JSON without ``digest``.
+    ``fast``: written by orjson when installed, which only a document holding no float
+    may ask (:mod:`~premier_policy.base._canonical`): one this library writes.
 
     >>> digest_of({"format": "premier-policy/world", "version": 1, "digest": "x"})[:16]
     '19f9c8a8fbf9a76e'
     """
     body = {key: value for key, value in document.items() if key != "digest"}
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     # surrogatepass: an ID that no UTF-8 can carry still gets a digest (never a crash).
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(canonical_utf8(body, sort_keys=True, fast=fast)).hexdigest()
+
+
+def _matches(document: Mapping[str, Any], digest: str) -> bool:
+    """Whether ``digest`` is the digest of ``document``. orjson's text, when installed,
+    is the standard library's for every document without a float: a match is a match.
+    Otherwise the standard library's text decides, so a float (which no field of a
+    snapshot takes, and whose spelling the two writers may not share) can at worst pass
+    this check to be refused by the field holding it."""
+    return digest_of(document, fast=True) == digest or digest_of(document) == digest
 
 
 def _bad(detail: str, where: str | None) -> PolicyError:
@@ -269,7 +279,8 @@ def write_snapshot(
             for (kind, to, customer, incident), count in (counts if tally_at == at else ())
         ],
     }
-    doc["digest"] = digest_of(doc)
+    # Integers, strings, booleans and nulls only: orjson may write the text.
+    doc["digest"] = digest_of(doc, fast=True)
     return doc
 
 
@@ -301,12 +312,12 @@ def _header(document: object) -> Mapping[str, Any]:
     if type(digest) is not str:
         raise _bad(f"expected a hex string, got {json_kind(digest)}", "digest")
     try:
-        expected = digest_of(document)
+        matches = _matches(document, digest)
     except (TypeError, ValueError) as error:  # not JSON data: no digest can match it
         raise _bad(f"not JSON data: {str(error)[:120]}", "digest") from None
     except RecursionError:  # JSON that no reader of it would get through
         raise _bad("not JSON data: nested too deeply to read", "digest") from None
-    if digest != expected:
+    if not matches:
         raise _bad("does not match the content: the snapshot was changed or damaged", "digest")
     return document
 
