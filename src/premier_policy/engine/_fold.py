@@ -55,10 +55,10 @@ class Fold:
         """A working copy of the world a snapshot describes (read and checked)."""
         fold = cls(parts.policy)
         policy = parts.policy
-        for account, order in parts.accounts:
+        for account, order in zip(parts.accounts, parts.account_orders, strict=True):
             due = account.next_timer_at(policy)
             fold.accounts.set(account.customer, account, due=due, order=order)
-        for incident, order in parts.incidents:
+        for incident, order in zip(parts.incidents, parts.incident_orders, strict=True):
             fold.incidents.set(
                 incident.id, incident, due=incident.next_timer_at(policy), order=order
             )

@@ -293,11 +293,11 @@ class World:
         policy = parts.policy
         accounts: Agenda[str, Account] = Agenda.of(
             (account.customer, account, account.next_timer_at(policy), order)
-            for account, order in parts.accounts
+            for account, order in zip(parts.accounts, parts.account_orders, strict=True)
         )
         incidents: Agenda[str, Incident] = Agenda.of(
             (incident.id, incident, incident.next_timer_at(policy), order)
-            for incident, order in parts.incidents
+            for incident, order in zip(parts.incidents, parts.incident_orders, strict=True)
         )
         purchases: Agenda[str, str] = Agenda.of(
             (purchase, customer, None, order)

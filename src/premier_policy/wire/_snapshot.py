@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any, Final, get_args, get_origin
+from typing import Any, Final, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
@@ -66,12 +66,15 @@ _KEYS: Final = (
 
 @frozen(kw_only=True)
 class Parts:
-    """What a world is made of, checked: entities with their creation order, in it."""
+    """What a world is made of, checked: the entities in creation order, each with its
+    order beside it (two tuples, not a pair per entity: fewer objects for the collector)."""
 
     policy: Policy
     at: pendulum.DateTime | None
-    accounts: tuple[tuple[Account, int], ...]
-    incidents: tuple[tuple[Incident, int], ...]
+    accounts: tuple[Account, ...]
+    account_orders: tuple[int, ...]
+    incidents: tuple[Incident, ...]
+    incident_orders: tuple[int, ...]
     purchases: tuple[tuple[str, str], ...]
     tally: dict[TallyKey, int]
 
@@ -342,8 +345,11 @@ def _not_after(t: pendulum.DateTime | None, clock: pendulum.DateTime | None, whe
         raise _bad(f"{t.isoformat()} is later than the world's clock: {told}", where)
 
 
-def _accounts(doc: Mapping[str, Any], at: pendulum.DateTime | None) -> list[tuple[Account, int]]:
-    found: list[tuple[Account, int]] = []
+def _accounts(
+    doc: Mapping[str, Any], at: pendulum.DateTime | None
+) -> tuple[list[Account], list[int]]:
+    found: list[Account] = []
+    orders: list[int] = []
     customers: set[str] = set()
     lot_ids: set[str] = set()
     for a, raw in enumerate(_list(doc, "accounts")):
@@ -370,8 +376,9 @@ def _accounts(doc: Mapping[str, Any], at: pendulum.DateTime | None) -> list[tupl
         if account.customer in customers:
             raise _bad(f"customer {account.customer} is listed twice", f"{where}.customer")
         customers.add(account.customer)
-        found.append((account, order))
-    return found
+        found.append(account)
+        orders.append(order)
+    return found, orders
 
 
 _INSTANTS: Final = ("opened_at", "resolved_at", "closed_at")
@@ -446,8 +453,9 @@ def _incident(raw: Mapping[str, Any]) -> Incident:
 
 def _incidents(
     doc: Mapping[str, Any], at: pendulum.DateTime | None, accounts: Mapping[str, Account]
-) -> list[tuple[Incident, int]]:
-    found: list[tuple[Incident, int]] = []
+) -> tuple[list[Incident], list[int]]:
+    found: list[Incident] = []
+    orders: list[int] = []
     ids: set[str] = set()
     held = {customer: {lot.id for lot in account.lots} for customer, account in accounts.items()}
     for n, raw in enumerate(_list(doc, "incidents")):
@@ -473,19 +481,18 @@ def _incidents(
                     "does not have",
                     f"incidents[{n}].lots[{i}]",
                 )
-        found.append((incident, order))
-    return found
+        found.append(incident)
+        orders.append(order)
+    return found, orders
 
 
-def _credits_match(
-    accounts: list[tuple[Account, int]], incidents: list[tuple[Incident, int]]
-) -> None:
+def _credits_match(accounts: list[Account], incidents: list[Incident]) -> None:
     """Every consumed credit is held by an incident, and no incident holds more."""
     held: dict[str, int] = {}
-    for incident, _ in incidents:
+    for incident in incidents:
         for lot_id in incident.lots:
             held[lot_id] = held.get(lot_id, 0) + 1
-    for a, (account, _) in enumerate(accounts):
+    for a, account in enumerate(accounts):
         for i, lot in enumerate(account.lots):
             if lot.consumed != held.get(lot.id, 0):
                 raise _bad(
@@ -495,10 +502,8 @@ def _credits_match(
                 )
 
 
-def _purchases(
-    doc: Mapping[str, Any], accounts: list[tuple[Account, int]]
-) -> list[tuple[str, str]]:
-    owners = {lot.id: account.customer for account, _ in accounts for lot in account.lots}
+def _purchases(doc: Mapping[str, Any], accounts: list[Account]) -> list[tuple[str, str]]:
+    owners = {lot.id: account.customer for account in accounts for lot in account.lots}
     found: list[tuple[str, str]] = []
     seen: set[str] = set()
     for p, entry in enumerate(_list(doc, "purchases")):
@@ -520,8 +525,8 @@ def _purchases(
     return found
 
 
-def _orders(accounts: list[tuple[Account, int]], incidents: list[tuple[Incident, int]]) -> None:
-    orders = sorted(order for _, order in (*accounts, *incidents))
+def _orders(account_orders: list[int], incident_orders: list[int]) -> None:
+    orders = sorted(account_orders + incident_orders)
     if orders != list(range(len(orders))):
         raise _bad(
             "the accounts' and incidents' orders must number them 0, 1, 2, ... without "
@@ -533,24 +538,21 @@ def _orders(accounts: list[tuple[Account, int]], incidents: list[tuple[Incident,
 def _timers(
     policy: Policy,
     at: pendulum.DateTime | None,
-    accounts: list[tuple[Account, int]],
-    incidents: list[tuple[Incident, int]],
+    accounts: list[Account],
+    incidents: list[Incident],
 ) -> None:
     """No timer is due before the clock: it would have fired."""
     if at is None:
         return
-    entities: list[tuple[str, Account | Incident]] = [
-        *((f"accounts[{n}]", account) for n, (account, _) in enumerate(accounts)),
-        *((f"incidents[{n}]", incident) for n, (incident, _) in enumerate(incidents)),
-    ]
-    for where, entity in entities:
-        due = entity.next_timer_at(policy)
-        if due is not None and due < at:
-            raise _bad(
-                f"a timer due at {due.isoformat()}, before the clock {at.isoformat()}, "
-                "has not fired",
-                where,
-            )
+    for name, entities in (("accounts", accounts), ("incidents", incidents)):
+        for n, entity in enumerate(entities):
+            due = entity.next_timer_at(policy)
+            if due is not None and due < at:
+                raise _bad(
+                    f"a timer due at {due.isoformat()}, before the clock {at.isoformat()}, "
+                    "has not fired",
+                    f"{name}[{n}]",
+                )
 
 
 _KINDS: Final = frozenset(AUDIENCES)
@@ -596,21 +598,38 @@ def _read(doc: Mapping[str, Any]) -> Parts:
     policy = _timeline(policy, _list(doc, "policy_changes"))
     raw_at = doc["at"]
     at = None if raw_at is None else _structure({"at": raw_at}, _Clock, "").at
-    accounts = _accounts(doc, at)
-    incidents = _incidents(doc, at, {account.customer: account for account, _ in accounts})
+    accounts, account_orders = _accounts(doc, at)
+    incidents, incident_orders = _incidents(
+        doc, at, {account.customer: account for account in accounts}
+    )
     _credits_match(accounts, incidents)
     purchases = _purchases(doc, accounts)
-    _orders(accounts, incidents)
+    _orders(account_orders, incident_orders)
     # Without a clock there are no entities: each one's instants are later than none.
     _timers(policy, at, accounts, incidents)
+    accounts, account_orders = _in_order(accounts, account_orders)
+    incidents, incident_orders = _in_order(incidents, incident_orders)
     return Parts(
         policy=policy,
         at=at,
-        accounts=tuple(sorted(accounts, key=lambda each: each[1])),
-        incidents=tuple(sorted(incidents, key=lambda each: each[1])),
+        accounts=tuple(accounts),
+        account_orders=tuple(account_orders),
+        incidents=tuple(incidents),
+        incident_orders=tuple(incident_orders),
         purchases=tuple(purchases),
         tally=_tally(doc, at),
     )
+
+
+T = TypeVar("T")
+
+
+def _in_order(values: list[T], orders: list[int]) -> tuple[list[T], list[int]]:
+    """``values`` and their ``orders`` sorted by order (a snapshot writes them so)."""
+    by_order = sorted(range(len(orders)), key=orders.__getitem__)
+    if by_order == list(range(len(orders))):
+        return values, orders
+    return [values[n] for n in by_order], [orders[n] for n in by_order]
 
 
 def _timeline(base: Policy, raw: list[Any]) -> Policy:
