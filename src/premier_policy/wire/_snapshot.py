@@ -544,7 +544,11 @@ def _timers(
     """No timer is due before the clock: it would have fired."""
     if at is None:
         return
-    for name, entities in (("accounts", accounts), ("incidents", incidents)):
+    named_lists: tuple[tuple[str, list[Account] | list[Incident]], ...] = (
+        ("accounts", accounts),
+        ("incidents", incidents),
+    )
+    for name, entities in named_lists:
         for n, entity in enumerate(entities):
             due = entity.next_timer_at(policy)
             if due is not None and due < at:
