@@ -21,7 +21,7 @@ the invariants that tie them together; any fault is a :class:`PolicyError` of
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final, TypeVar, get_args, get_origin
 
@@ -542,21 +542,22 @@ def _timers(
     incidents: list[Incident],
 ) -> None:
     """No timer is due before the clock: it would have fired."""
-    if at is None:
-        return
-    named_lists: tuple[tuple[str, list[Account] | list[Incident]], ...] = (
-        ("accounts", accounts),
-        ("incidents", incidents),
-    )
-    for name, entities in named_lists:
-        for n, entity in enumerate(entities):
-            due = entity.next_timer_at(policy)
-            if due is not None and due < at:
-                raise _bad(
-                    f"a timer due at {due.isoformat()}, before the clock {at.isoformat()}, "
-                    "has not fired",
-                    f"{name}[{n}]",
-                )
+    if at is not None:
+        _none_due(policy, at, "accounts", accounts)
+        _none_due(policy, at, "incidents", incidents)
+
+
+def _none_due(
+    policy: Policy, at: pendulum.DateTime, name: str, entities: Sequence[Account | Incident]
+) -> None:
+    for n, entity in enumerate(entities):
+        due = entity.next_timer_at(policy)
+        if due is not None and due < at:
+            raise _bad(
+                f"a timer due at {due.isoformat()}, before the clock {at.isoformat()}, "
+                "has not fired",
+                f"{name}[{n}]",
+            )
 
 
 _KINDS: Final = frozenset(AUDIENCES)
