@@ -8,7 +8,7 @@ import pytest
 from attrs import evolve
 
 from premier_policy import Incident, PolicyError, ResponseTarget
-from premier_policy.base._copies import replaced
+from premier_policy.base._copies import maker, replaced
 from premier_policy.incidents._allowance import Allowance
 
 T = pendulum.datetime(2026, 11, 27, 9, tz="UTC")
@@ -60,3 +60,22 @@ def test_a_class_without_slots_is_copied_too() -> None:
     copy = replaced(_Loose(2), size=3)
     assert copy == _Loose(3)
     assert copy.colour == "red"
+
+
+def test_a_made_value_equals_the_checked_one() -> None:
+    """maker() makes what the checked constructor makes of valid fields, by position in
+    field order or by keyword."""
+    fields = attrs.asdict(incident(), recurse=False)
+    made = maker(Incident)(**fields)
+    assert made == incident()
+    assert type(made) is Incident
+    assert maker(Incident)(*fields.values()) == made
+
+
+def test_a_made_value_is_not_checked_and_needs_every_field() -> None:
+    """The constructor's checks are skipped, defaults too: every field must be given."""
+    fields = attrs.asdict(incident(), recurse=False)
+    assert maker(Incident)(**{**fields, "state": "resolved"}).state == "resolved"
+    del fields["invalid_reason"]
+    with pytest.raises(TypeError, match="invalid_reason"):
+        maker(Incident)(**fields)

@@ -304,7 +304,8 @@ class IncidentLife(RuleBasedStateMachine):
 
     @invariant()
     def values_pass_their_own_checks(self) -> None:
-        """The transitions copy values without re-checking them (for speed): rebuilt
+        """The transitions copy values, and an opening makes them, without re-checking
+        them (for speed): rebuilt
         through their checked constructors, the incidents, their targets and
         allowances, the account and its lots are all still valid, and unchanged."""
         for incident in self.incidents.values():

@@ -7,10 +7,12 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Literal, get_args, overload
+from typing import Final, Literal, get_args, overload
 
 import pendulum
 from attrs import frozen
+
+from premier_policy.base._copies import maker
 
 #: A JSON string as json.dumps(ensure_ascii=False) writes it, quotes included.
 _quoted = json.encoder.encode_basestring
@@ -150,34 +152,12 @@ TallyKey = tuple[NotificationKind, Audience, str, str | None]
 
 
 # Notifications are the most numerous values a replay makes (one or two per event), so
-# notify() fills the slots directly: attrs' frozen __init__ goes through a bound
-# object.__setattr__ per field. Equivalent only while Notification has no validators,
-# converters or post-init (a test pins that).
-_new = object.__new__
-_SET_AT, _SET_KIND, _SET_TO, _SET_CUSTOMER, _SET_INCIDENT, _SET_SEQ = (
-    Notification.__dict__[name].__set__
-    for name in ("at", "kind", "to", "customer", "incident", "seq")
-)
+# they are made without attrs' frozen __init__ (a bound object.__setattr__ per field).
+# Equivalent only while Notification has no validators, converters or post-init (a test
+# pins that).
+_made: Final = maker(Notification)
 # A plain dict: a mapping proxy's lookup costs a Python-level indirection per call.
 _AUDIENCES: dict[NotificationKind, tuple[Audience, ...]] = dict(AUDIENCES)
-
-
-def _made(
-    at: pendulum.DateTime,
-    kind: NotificationKind,
-    to: Audience,
-    customer: str,
-    incident: str | None,
-    seq: int = 0,
-) -> Notification:
-    made: Notification = _new(Notification)
-    _SET_AT(made, at)
-    _SET_KIND(made, kind)
-    _SET_TO(made, to)
-    _SET_CUSTOMER(made, customer)
-    _SET_INCIDENT(made, incident)
-    _SET_SEQ(made, seq)
-    return made
 
 
 class Tally:
@@ -255,8 +235,8 @@ def notify(
     """
     audiences = _AUDIENCES[kind]
     if len(audiences) == 1:
-        return (_made(at, kind, audiences[0], customer, incident),)
-    return tuple([_made(at, kind, to, customer, incident) for to in audiences])
+        return (_made(at, kind, audiences[0], customer, incident, 0),)
+    return tuple([_made(at, kind, to, customer, incident, 0) for to in audiences])
 
 
 class NotificationLog(Sequence[Notification]):

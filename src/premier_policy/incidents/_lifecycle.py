@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import Final, TypeVar
 
 import pendulum
 from attrs import frozen
 
-from premier_policy.base._copies import replaced
+from premier_policy.base._copies import maker, replaced
 from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._events import (
@@ -76,8 +76,16 @@ def _event_as(event: IncidentEvent, kind: type[E]) -> E:
     return event
 
 
+# An opening and each wait on staff make values of fields the rules have just computed:
+# a stored instant (the event's, in UTC), one the calendar computed from it (never
+# earlier), a known area and state. The checked constructors would only say yes again.
+_new_target: Final = maker(ResponseTarget)
+_new_incident: Final = maker(Incident)
+
+
 def _target(policy: Policy, at: pendulum.DateTime) -> ResponseTarget:
-    return ResponseTarget(started_at=at, due_at=policy.utc(policy.response_due(at)))
+    due = policy.utc(policy.response_due(at))
+    return _new_target(started_at=at, due_at=due, met_at=None, breached=False, dropped_at=None)
 
 
 def _waiting_on_staff(
@@ -135,7 +143,7 @@ def open_incident(policy: Policy, account: Account, event: Open) -> Step | Refus
     consumed = account.consume(policy, at)
     if isinstance(consumed, Refusal):
         return consumed
-    incident = Incident(
+    incident = _new_incident(
         id=event.id,
         customer=event.customer,
         area=event.area,
@@ -144,7 +152,12 @@ def open_incident(policy: Policy, account: Account, event: Open) -> Step | Refus
         lots=(consumed.lot_id,),
         allowance=Allowance(minutes=policy.allowance_minutes),
         response_targets=(_target(policy, at),),
+        resolved_at=None,
+        auto_close_at=None,
+        closed_at=None,
+        reopen_until=None,
         policy_version=policy.version,
+        invalid_reason=None,
     )
     return Step(incident, consumed.account, notify("incident_opened", at, event.customer, event.id))
 

@@ -13,7 +13,7 @@ from typing import Any, Final
 import pendulum
 from attrs import Attribute, evolve, field, frozen
 
-from premier_policy.base._copies import replaced
+from premier_policy.base._copies import maker, replaced
 from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
@@ -131,6 +131,9 @@ class ResponseTarget:
         return evolve(self, dropped_at=at)  # to say what is wrong
 
 
+_new_target: Final = maker(ResponseTarget)
+
+
 def checked_target(
     started_at: pendulum.DateTime,
     due_at: pendulum.DateTime,
@@ -156,14 +159,7 @@ def checked_target(
         and (met_at is None or (dropped_at is None and breached == (met_at > due_at)))
         and not (breached and dropped_at is not None and dropped_at < due_at)
     ):
-        return replaced(
-            _TEMPLATE,
-            started_at=started_at,
-            due_at=due_at,
-            met_at=met_at,
-            breached=breached,
-            dropped_at=dropped_at,
-        )
+        return _new_target(started_at, due_at, met_at, breached, dropped_at)
     return ResponseTarget(
         started_at=started_at,
         due_at=due_at,
@@ -171,9 +167,3 @@ def checked_target(
         breached=breached,
         dropped_at=dropped_at,
     )
-
-
-_TEMPLATE: Final = ResponseTarget(
-    started_at=pendulum.datetime(2000, 1, 1, tz="UTC"),
-    due_at=pendulum.datetime(2000, 1, 1, tz="UTC"),
-)
