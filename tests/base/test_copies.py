@@ -79,3 +79,9 @@ def test_a_made_value_is_not_checked_and_needs_every_field() -> None:
     del fields["invalid_reason"]
     with pytest.raises(TypeError, match="invalid_reason"):
         maker(Incident)(**fields)
+
+
+def test_a_class_without_slots_has_no_maker() -> None:
+    """maker() fills slots: a class keeping its fields in a __dict__ is refused by name."""
+    with pytest.raises(TypeError, match=r"_Loose\.size is no slot"):
+        maker(_Loose)

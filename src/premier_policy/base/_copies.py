@@ -61,10 +61,10 @@ def _maker(cls: Any) -> Any:
     scope: dict[str, Any] = {"new_object_": object.__new__, "cls_": cls}
     setters = []
     for n, name in enumerate(names):
-        # Only slotted classes: every value made this way is one of the library's own.
-        scope[f"set{n}_"] = next(
-            kind.__dict__[name] for kind in cls.__mro__ if name in kind.__dict__
-        ).__set__
+        slot = next((kind.__dict__[name] for kind in cls.__mro__ if name in kind.__dict__), None)
+        if not isinstance(slot, types.MemberDescriptorType):
+            raise TypeError(f"maker() needs a slotted class; {cls.__name__}.{name} is no slot")
+        scope[f"set{n}_"] = slot.__set__
         setters.append(f"    set{n}_(new_, {name})")
     lines = [
         f"def make({', '.join(names)}):",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Final, Literal, get_args, overload
@@ -155,7 +155,9 @@ TallyKey = tuple[NotificationKind, Audience, str, str | None]
 # they are made without attrs' frozen __init__ (a bound object.__setattr__ per field).
 # Equivalent only while Notification has no validators, converters or post-init (a test
 # pins that).
-_made: Final = maker(Notification)
+_made: Final[
+    Callable[[pendulum.DateTime, NotificationKind, Audience, str, str | None, int], Notification]
+] = maker(Notification)
 # A plain dict: a mapping proxy's lookup costs a Python-level indirection per call.
 _AUDIENCES: dict[NotificationKind, tuple[Audience, ...]] = dict(AUDIENCES)
 

@@ -8,6 +8,7 @@ A target starts each time an incident starts waiting on staff with none pending.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
 import pendulum
@@ -131,7 +132,18 @@ class ResponseTarget:
         return evolve(self, dropped_at=at)  # to say what is wrong
 
 
-_new_target: Final = maker(ResponseTarget)
+_new_target: Final[
+    Callable[
+        [
+            pendulum.DateTime,
+            pendulum.DateTime,
+            pendulum.DateTime | None,
+            bool,
+            pendulum.DateTime | None,
+        ],
+        ResponseTarget,
+    ]
+] = maker(ResponseTarget)
 
 
 def checked_target(
