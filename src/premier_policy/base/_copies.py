@@ -23,62 +23,52 @@ T = TypeVar("T")
 _KEEP: Any = object()  # "not given": keep the field as it is
 
 
-@functools.cache
-def _copier(cls: Any) -> Any:
-    """A function copying a ``cls`` value with keyword changes, written out per class
-    (one line per field, as attrs writes ``__init__``): this runs on every event."""
-    names = [each.name for each in attrs.fields(cls)]
+def _written(cls: Any, name: str, parameters: str, value_of: Callable[[str], str]) -> Any:
+    """A function ``name(parameters)`` making a new ``cls`` value, each field set to the
+    expression ``value_of(field)``: written out per class, one line per field, as attrs
+    writes ``__init__`` (this runs on every event)."""
     scope: dict[str, Any] = {"KEEP_": _KEEP, "new_object_": object.__new__, "cls_": cls}
     setters = []
-    for n, name in enumerate(names):
+    for n, field in enumerate(each.name for each in attrs.fields(cls)):
         # A slot's own descriptor sets it in one C call; object.__setattr__ looks it up.
-        slot = next((kind.__dict__[name] for kind in cls.__mro__ if name in kind.__dict__), None)
+        slot = next((kind.__dict__[field] for kind in cls.__mro__ if field in kind.__dict__), None)
         if isinstance(slot, types.MemberDescriptorType):
             scope[f"set{n}_"] = slot.__set__
-            setters.append(f"    set{n}_(new_, value_.{name} if {name} is KEEP_ else {name})")
+            setters.append(f"    set{n}_(new_, {value_of(field)})")
         else:
             scope["set_"] = object.__setattr__
-            setters.append(
-                f"    set_(new_, {name!r}, value_.{name} if {name} is KEEP_ else {name})"
-            )
+            setters.append(f"    set_(new_, {field!r}, {value_of(field)})")
     # Locals end in "_", which no attrs field of this library does.
     lines = [
-        f"def copy(value_, *, {', '.join(f'{name}=KEEP_' for name in names)}):",
+        f"def {name}({parameters}):",
         "    new_ = new_object_(cls_)",
         *setters,
         "    return new_",
     ]
     # The code is written above from the class's attrs field names, nothing else.
     exec("\n".join(lines), scope)
-    return scope["copy"]
+    return scope[name]
+
+
+@functools.cache
+def _copier(cls: Any) -> Any:
+    """A function copying a ``cls`` value with keyword changes."""
+    names = ", ".join(f"{each.name}=KEEP_" for each in attrs.fields(cls))
+    return _written(
+        cls, "copy", f"value_, *, {names}", lambda f: f"value_.{f} if {f} is KEEP_ else {f}"
+    )
 
 
 @functools.cache
 def _maker(cls: Any) -> Any:
     """A function making a ``cls`` value from every one of its fields (in field order, or
-    by keyword), written out per class like :func:`_copier`."""
-    names = [each.name for each in attrs.fields(cls)]
-    scope: dict[str, Any] = {"new_object_": object.__new__, "cls_": cls}
-    setters = []
-    for n, name in enumerate(names):
-        slot = next((kind.__dict__[name] for kind in cls.__mro__ if name in kind.__dict__), None)
-        if not isinstance(slot, types.MemberDescriptorType):
-            raise TypeError(f"maker() needs a slotted class; {cls.__name__}.{name} is no slot")
-        scope[f"set{n}_"] = slot.__set__
-        setters.append(f"    set{n}_(new_, {name})")
-    lines = [
-        f"def make({', '.join(names)}):",
-        "    new_ = new_object_(cls_)",
-        *setters,
-        "    return new_",
-    ]
-    # The code is written above from the class's attrs field names, nothing else.
-    exec("\n".join(lines), scope)
-    return scope["make"]
+    by keyword)."""
+    names = ", ".join(each.name for each in attrs.fields(cls))
+    return _written(cls, "make", names, lambda f: f)
 
 
 def maker(cls: type[T]) -> Callable[..., T]:
-    """A function making a new frozen, slotted attrs ``cls`` value from every one of its
+    """A function making a new frozen attrs ``cls`` value from every one of its
     fields (in field order, or by keyword), without its converters, validators or
     post-init checks: only for fields the caller has just computed by the rules, valid
     by construction.
