@@ -47,6 +47,18 @@ def fast_writer() -> Callable[[Any, bool], bytes] | None:
     return write
 
 
+def _written(data: Any, sort_keys: bool, fast: bool) -> bytes | str:
+    """orjson's bytes when ``fast`` and orjson writes ``data``, else the standard
+    library's text."""
+    write = fast_writer() if fast else None
+    if write is not None:
+        try:
+            return write(data, sort_keys)
+        except TypeError:  # orjson's refusals are TypeErrors; the standard library decides
+            pass
+    return (_SORTED if sort_keys else _COMPACT).encode(data)
+
+
 def canonical(data: Any, *, sort_keys: bool = False, fast: bool = True) -> str:
     """``data``, a JSON document holding no float, as the canonical text; ``fast``:
     orjson writes it when installed. Not JSON data raises as ``json.dumps`` does.
@@ -56,13 +68,8 @@ def canonical(data: Any, *, sort_keys: bool = False, fast: bool = True) -> str:
     >>> canonical({"n": 2**64}) == canonical({"n": 2**64}, fast=False)
     True
     """
-    write = fast_writer() if fast else None
-    if write is not None:
-        try:
-            return write(data, sort_keys).decode("utf-8")
-        except TypeError:  # orjson's refusals are TypeErrors; the standard library decides
-            pass
-    return (_SORTED if sort_keys else _COMPACT).encode(data)
+    written = _written(data, sort_keys, fast)
+    return written if isinstance(written, str) else written.decode("utf-8")
 
 
 def canonical_utf8(data: Any, *, sort_keys: bool = False, fast: bool = True) -> bytes:
@@ -72,10 +79,5 @@ def canonical_utf8(data: Any, *, sort_keys: bool = False, fast: bool = True) -> 
     >>> canonical_utf8(["\\ud800", "é"], fast=False)
     b'["\\xed\\xa0\\x80","\\xc3\\xa9"]'
     """
-    write = fast_writer() if fast else None
-    if write is not None:
-        try:
-            return write(data, sort_keys)
-        except TypeError:
-            pass
-    return (_SORTED if sort_keys else _COMPACT).encode(data).encode("utf-8", "surrogatepass")
+    written = _written(data, sort_keys, fast)
+    return written if isinstance(written, bytes) else written.encode("utf-8", "surrogatepass")

@@ -45,7 +45,7 @@ from premier_policy.base._rules import RuleId
 from premier_policy.credits._account import Account
 from premier_policy.incidents._allowance import Allowance
 from premier_policy.incidents._incident import Incident
-from premier_policy.incidents._response import ResponseTarget
+from premier_policy.incidents._response import ResponseTarget, _new_target
 from premier_policy.incidents._states import TRANSITIONS, Kind, State
 from premier_policy.terms._policy import Policy
 
@@ -79,13 +79,12 @@ def _event_as(event: IncidentEvent, kind: type[E]) -> E:
 # An opening and each wait on staff make values of fields the rules have just computed:
 # a stored instant (the event's, in UTC), one the calendar computed from it (never
 # earlier), a known area and state. The checked constructors would only say yes again.
-_new_target: Final = maker(ResponseTarget)
 _new_incident: Final = maker(Incident)
 
 
 def _target(policy: Policy, at: pendulum.DateTime) -> ResponseTarget:
     due = policy.utc(policy.response_due(at))
-    return _new_target(started_at=at, due_at=due, met_at=None, breached=False, dropped_at=None)
+    return _new_target(at, due, None, False, None)
 
 
 def _waiting_on_staff(
