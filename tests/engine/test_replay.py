@@ -205,18 +205,6 @@ def test_the_outcome_is_plain_json_data() -> None:
     assert data["results"][3]["rule"] == RuleId.SCOPE_OUTSIDE_AREAS.value
 
 
-def test_results_are_views_made_when_read() -> None:
-    """replay keeps one shared ACCEPTED per accepted event and makes each result's view
-    when it is written: a sequence with indexes, negative ones and slices included."""
-    from premier_policy.engine._replay import _Results
-
-    results = _Results([ACCEPTED, Refusal(RuleId.CREDITS_NO_REFUNDS, "no")])
-    assert len(results) == 2
-    assert (results[0].index, results[0].accepted) == (0, True)
-    assert (results[-1].index, results[-1].rule) == (1, RuleId.CREDITS_NO_REFUNDS)
-    assert [r.index for r in results[1:]] == [1]
-
-
 def test_return_state_is_the_world_after_the_last_event_or_at_until() -> None:
     """Without until the state keeps the timers due at the last event's instant pending
     (the view fires them); with until it is the world there, everything due fired.

@@ -19,6 +19,7 @@ from premier_policy import (
     PolicyError,
     PublicHolidays,
     Purchase,
+    Refusal,
     Resolve,
     RuleId,
     ScenarioError,
@@ -44,6 +45,7 @@ from premier_policy.wire._outcome import (
     CustomerOut,
     LotOut,
     Outcome,
+    ResultLog,
     ResultOut,
     _Instants,
     customer_out,
@@ -374,6 +376,41 @@ def test_outcome_writes_instants_in_the_policy_zone_and_money_as_text() -> None:
             }
         ],
         "next_event_at": None,
+    }
+
+
+def test_a_result_log_is_written_as_its_result_views_are() -> None:
+    """The replay's result log (refusals, and any other value for an accepted event)
+    reads as ResultOut views, negative indexes and slices included, and is written as
+    those views are."""
+    refusal = Refusal(RuleId.CREDITS_NO_REFUNDS, "no")
+    log = ResultLog(["accepted", refusal, None])
+    views = (
+        ResultOut(index=0, accepted=True),
+        ResultOut(index=1, accepted=False, rule=RuleId.CREDITS_NO_REFUNDS, message="no"),
+        ResultOut(index=2, accepted=True),
+    )
+    assert (len(log), tuple(log), log[-2], list(log[1:])) == (3, views, views[1], list(views[1:]))
+    policy = Policy()
+
+    def written(results: tuple[ResultOut, ...] | ResultLog) -> list[dict[str, Any]]:
+        outcome = Outcome(
+            as_of=None,
+            results=results,
+            customers={},
+            incidents={},
+            notifications=(),
+            next_event_at=None,
+        )
+        results_written: list[dict[str, Any]] = outcome_dict(outcome, policy)["results"]
+        return results_written
+
+    assert written(log) == written(views)
+    assert written(log)[1] == {
+        "index": 1,
+        "accepted": False,
+        "rule": "credits.no-refunds",
+        "message": "no",
     }
 
 

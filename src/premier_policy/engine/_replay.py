@@ -13,8 +13,8 @@ Only a document that is not a scenario raises (:class:`~premier_policy.ScenarioE
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from collections.abc import Iterator
+from typing import Any
 
 import pendulum
 from attrs import frozen
@@ -29,7 +29,7 @@ from premier_policy.engine._world import World
 from premier_policy.terms._policy import Policy
 from premier_policy.wire._converter import ScenarioError
 from premier_policy.wire._events import event_from_dict
-from premier_policy.wire._outcome import Outcome, ResultOut, customer_out, outcome_dict
+from premier_policy.wire._outcome import Outcome, ResultLog, customer_out, outcome_dict
 from premier_policy.wire._scenario import Scenario, read_scenario
 
 __all__ = ["Moment", "Trace", "replay", "trace"]
@@ -111,35 +111,6 @@ def trace(scenario: object) -> Trace:
     return Trace(policy=doc.policy, moments=moments, closing=closing, world=world, as_of=as_of)
 
 
-class _Results(Sequence[ResultOut]):
-    """The results of a replay as ResultOut views, each made when read."""
-
-    __slots__ = ("_results",)
-
-    def __init__(self, results: list[Accepted | Refusal]) -> None:
-        self._results = results
-
-    def __len__(self) -> int:
-        return len(self._results)
-
-    @overload
-    def __getitem__(self, index: int) -> ResultOut: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[ResultOut]: ...
-
-    def __getitem__(self, index: int | slice) -> ResultOut | Sequence[ResultOut]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(len(self))[index]]
-        result = self._results[index]
-        position = index if index >= 0 else index + len(self)
-        if isinstance(result, Refusal):
-            return ResultOut(
-                index=position, accepted=False, rule=result.rule, message=result.message
-            )
-        return ResultOut(index=position, accepted=True)
-
-
 def replay(scenario: object) -> dict[str, Any]:
     """The outcome of ``scenario`` (a parsed JSON document), as JSON-ready data.
 
@@ -160,7 +131,7 @@ def replay(scenario: object) -> dict[str, Any]:
     doc = read_scenario(scenario)
     fold = Fold(doc.policy) if doc.state is None else Fold.restored(doc.state)
     # ACCEPTED is one shared value: holding it per event creates nothing for the garbage
-    # collector to scan; the ResultOut views are made one at a time while writing.
+    # collector to scan, and the outcome writes each result without a ResultOut.
     results: list[Accepted | Refusal] = []
     for raw in doc.events:
         try:
@@ -182,7 +153,7 @@ def replay(scenario: object) -> dict[str, Any]:
         state = fold.snapshot()
     outcome = Outcome(
         as_of=as_of,
-        results=_Results(results),
+        results=ResultLog(results),
         customers={name: customer_out(acct, as_of) for name, acct in fold.accounts.items()},
         incidents=dict(fold.incidents),
         notifications=fold.notifications,
