@@ -32,8 +32,13 @@ from premier_policy import (
 )
 from premier_policy.base._echo import ECHO_LIMIT, named, shown
 from premier_policy.base._events import Area, InvalidReason
-from premier_policy.base._instants import zone
-from premier_policy.base._notifications import Notification
+from premier_policy.base._notifications import (
+    Notification,
+    NotificationLog,
+    notification_id,
+    notify,
+    utc_text,
+)
 from premier_policy.strategies import events, scenarios
 from premier_policy.terms._money import Money
 from premier_policy.wire._converter import CONVERTER as _CONVERTER
@@ -47,7 +52,7 @@ from premier_policy.wire._outcome import (
     Outcome,
     ResultLog,
     ResultOut,
-    _Instants,
+    _outcome_converter,
     customer_out,
     outcome_dict,
     view,
@@ -744,22 +749,41 @@ def test_a_validator_error_sits_under_the_path_so_far() -> None:
 
 def test_instants_are_written_in_the_zone_they_were_made_for() -> None:
     """UTC instants and instants at another offset, in the zone's summer and winter."""
-    iso = _Instants(zone("Europe/Paris"))
-    assert iso(pendulum.datetime(2026, 7, 1, 8)) == "2026-07-01T10:00:00+02:00"
+    converter = _outcome_converter("Europe/Paris")
+    assert converter.unstructure(pendulum.datetime(2026, 7, 1, 8)) == "2026-07-01T10:00:00+02:00"
     new_york = datetime(2026, 12, 1, 8, tzinfo=timezone(timedelta(hours=-5)))
-    assert iso(new_york) == "2026-12-01T14:00:00+01:00"
-    assert iso(new_york) == "2026-12-01T14:00:00+01:00"  # from the memo
-    iso.clear()
-    assert (iso.texts, iso.held) == ({}, [])
-    assert iso(new_york) == "2026-12-01T14:00:00+01:00"
+    assert converter.unstructure(new_york) == "2026-12-01T14:00:00+01:00"
 
 
-def test_an_instant_freed_mid_outcome_lends_its_text_to_no_other() -> None:
-    """The memo is by identity and holds each instant: a later instant made at a freed
-    one's address (CPython reuses it at once) is still written as itself."""
-    iso = _Instants(zone("UTC"))
-    texts = [iso(datetime(2026, 1, 1, hour, tzinfo=UTC)) for hour in range(24)]
-    assert texts == [f"2026-01-01T{hour:02d}:00:00+00:00" for hour in range(24)]
+def test_a_notification_log_is_written_as_its_notifications_are() -> None:
+    """The engine's log writes each notification as the Notification it reads as: runs
+    sharing one instant, and equal instants of other objects and zones, each in its
+    own words (the policy zone for ``at``, UTC in the ID)."""
+    summer = pendulum.datetime(2026, 7, 1, 8)
+    again = pendulum.datetime(2026, 7, 1, 10, tz="Europe/Paris")  # the same instant
+    later = pendulum.datetime(2026, 12, 1, 8, tz="America/New_York")
+    log = NotificationLog()
+    for at in (summer, summer, again, later, summer):
+        log.extend(notify("incident_opened", at, "acme", "i1"))
+    policy = Policy()
+
+    def written(notifications: tuple[Notification, ...] | NotificationLog) -> object:
+        outcome = Outcome(
+            as_of=None,
+            results=(),
+            customers={},
+            incidents={},
+            notifications=notifications,
+            next_event_at=None,
+        )
+        return outcome_dict(outcome, policy)["notifications"]
+
+    assert written(log) == written(tuple(log))
+    ats = [n["at"] for n in written(log)[::2]]  # type: ignore[index]
+    assert ats == ["2026-07-01T10:00:00+02:00"] * 3 + ["2026-12-01T14:00:00+01:00"] + [
+        "2026-07-01T10:00:00+02:00"
+    ]
+    assert [n.seq for n in log] == [0, 0, 1, 1, 2, 2, 0, 0, 0, 0]
 
 
 def test_outcome_instants_keep_their_microseconds() -> None:
@@ -778,15 +802,28 @@ def test_the_hosts_time_zone_never_leaks_in() -> None:
     assert datetime(2026, 1, 1, tzinfo=UTC).astimezone().utcoffset() == timedelta(hours=5.5)
     read = event_from_dict({"type": "resolve", "at": AT, "incident": "i1"}).at
     assert (read.hour, read.minute, read.utcoffset()) == (9, 0, timedelta(0))
-    iso = _Instants(zone("Europe/Paris"))
-    assert iso(pendulum.datetime(2026, 7, 1, 8)) == "2026-07-01T10:00:00+02:00"
-    assert iso(datetime(2026, 12, 1, 8, tzinfo=timezone(timedelta(hours=-5)))) == (
-        "2026-12-01T14:00:00+01:00"
-    )
+    converter = _outcome_converter("Europe/Paris")
+    assert converter.unstructure(pendulum.datetime(2026, 7, 1, 8)) == "2026-07-01T10:00:00+02:00"
+    assert converter.unstructure(
+        datetime(2026, 12, 1, 8, tzinfo=timezone(timedelta(hours=-5)))
+    ) == ("2026-12-01T14:00:00+01:00")
     # And in UTC for notification IDs, the same text utc_text writes.
-    assert iso.utc(pendulum.datetime(2026, 7, 1, 10, tz="Europe/Paris")) == (
-        "2026-07-01T08:00:00+00:00"
-    )
+    at = pendulum.datetime(2026, 7, 1, 10, tz="Europe/Paris")
+    log = NotificationLog()
+    log.extend(notify("credits_purchased", at, "acme"))
+    (written,) = outcome_dict(
+        Outcome(
+            as_of=None,
+            results=(),
+            customers={},
+            incidents={},
+            notifications=log,
+            next_event_at=None,
+        ),
+        Policy(),
+    )["notifications"]
+    assert written["id"] == notification_id(at, "credits_purchased", "customer", "acme", None, 0)
+    assert utc_text(at) == "2026-07-01T08:00:00+00:00"
 
 
 CHANGE_AT = "2026-12-01T00:00:00+01:00"

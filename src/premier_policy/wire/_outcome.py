@@ -200,56 +200,18 @@ def customer_out(account: Account, as_of: pendulum.DateTime | None) -> CustomerO
     return CustomerOut(balance=balance, lots=tuple(view(LotOut, lot) for lot in account.lots))
 
 
-class _Instants:
-    """Instants as the outcome writes them, in one zone, memoised for one outcome.
-
-    An outcome writes hundreds of thousands of instants, most of them more than once (an
-    event's instant in each of its notifications, then in the incident): the standard
-    library's C conversion, done once per instant, is an order of magnitude faster than
-    pendulum's. The memo is by identity (hashing an aware datetime calls its zone; and
-    an autumn fold's two readings hash alike), holds each instant so that its ``id``
-    stays its own, and lives for one outcome: :func:`outcome_dict` empties it, so it
-    never misses within an outcome however large, and never outlives it.
-    """
-
-    __slots__ = ("held", "local", "texts", "utc_clock", "utc_texts")
-
-    def __init__(self, tz: pendulum.Timezone) -> None:
-        self.local = Clock(ZoneInfo(tz.name))
-        self.utc_clock = Clock(UTC)
-        self.texts: dict[int, str] = {}
-        self.utc_texts: dict[int, str] = {}
-        self.held: list[datetime] = []
-
-    def __call__(self, t: datetime) -> str:
-        text = self.texts.get(id(t))
-        if text is None:
-            self.held.append(t)
-            text = self.texts[id(t)] = self._iso(t)
-        return text
-
-    def utc(self, t: datetime) -> str:
-        """``t`` as a notification ID writes it (``utc_text``), memoised alike."""
-        text = self.utc_texts.get(id(t))
-        if text is None:
-            self.held.append(t)
-            text = self.utc_texts[id(t)] = self.utc_clock.text(t)
-        return text
-
-    def _iso(self, t: datetime) -> str:
-        return self.local.text(t)
-
-    def clear(self) -> None:
-        """Forget every instant (the end of one outcome)."""
-        self.texts.clear()
-        self.utc_texts.clear()
-        self.held.clear()
+#: Instants as notification IDs write them (``utc_text``), by table lookups.
+_UTC_TEXT: Final = Clock(UTC).text
 
 
 @functools.lru_cache(maxsize=16)
-def _outcome_converter(tz_name: str) -> tuple[cattrs.Converter, _Instants]:
+def _outcome_converter(tz_name: str) -> cattrs.Converter:
+    # Instants in the policy zone by table lookups: an outcome writes hundreds of
+    # thousands of them, and pendulum's conversion and text cost ten times as much.
+    # The clock keeps no state but what its zone's offsets determine, so converters
+    # shared between threads write alike.
+    iso = Clock(ZoneInfo(zone(tz_name).name)).text
     converter = CONVERTER.copy()
-    iso = _Instants(zone(tz_name))
     converter.register_unstructure_hook(datetime, iso)
     converter.register_unstructure_hook(pendulum.DateTime, iso)
     converter.register_unstructure_hook(
@@ -275,32 +237,36 @@ def _outcome_converter(tz_name: str) -> tuple[cattrs.Converter, _Instants]:
         }
 
     def log_out(log: NotificationLog) -> list[dict[str, Any]]:
-        # The shape of notification_out (a test holds the two equal).
-        return [
-            {
-                "id": id_digest(iso.utc(at), kind, to, customer, incident, seq),
-                "at": iso(at),
-                "kind": kind,
-                "to": to,
-                "customer": customer,
-                "incident": incident,
-            }
-            for at, kind, to, customer, incident, seq in zip(
-                log.at, log.kind, log.to, log.customer, log.incident, log.seq, strict=True
+        # The shape of notification_out (a test holds the two equal). The notifications
+        # of one event or timer come together and share its instant: its two texts are
+        # written once for the run.
+        out = []
+        last: object = None
+        local = utc = ""
+        for at, kind, to, customer, incident, seq in zip(
+            log.at, log.kind, log.to, log.customer, log.incident, log.seq, strict=True
+        ):
+            if at is not last:
+                last, local, utc = at, iso(at), _UTC_TEXT(at)
+            out.append(
+                {
+                    "id": id_digest(utc, kind, to, customer, incident, seq),
+                    "at": local,
+                    "kind": kind,
+                    "to": to,
+                    "customer": customer,
+                    "incident": incident,
+                }
             )
-        ]
+        return out
 
     converter.register_unstructure_hook(Notification, notification_out)
     converter.register_unstructure_hook(NotificationLog, log_out)
     converter.register_unstructure_hook(ResultLog, results_out)
-    return converter, iso
+    return converter
 
 
 def outcome_dict(outcome: Outcome, policy: Policy) -> dict[str, Any]:
     """The outcome as JSON-ready data, instants in ``policy``'s zone."""
-    converter, iso = _outcome_converter(policy.tz.name)
-    try:
-        data: dict[str, Any] = converter.unstructure(outcome)
-    finally:
-        iso.clear()
+    data: dict[str, Any] = _outcome_converter(policy.tz.name).unstructure(outcome)
     return data
