@@ -6,7 +6,8 @@ time. Within one hour of UTC a zone's offset does not change (no zone changes it
 twice within an hour, and an hour whose two ends differ is left to ``isoformat``), so
 :class:`Clock` looks the offset up once per hour and the date and hour once per local
 hour, and writes the minutes and seconds from a table (and the microseconds, when
-there are any, as ``isoformat`` does). An instant in an hour the lookup cannot place is
+there are any, as ``isoformat`` does). At an offset of whole hours (most zones, most of
+the time) the local minutes and seconds are UTC's, so an hour seen once is one lookup. An instant in an hour the lookup cannot place is
 written by ``isoformat`` itself: the text is the same.
 """
 
@@ -40,7 +41,7 @@ class Clock:
     ('2026-03-29T01:59:59+01:00', '2026-03-29T03:00:00+02:00')
     """
 
-    __slots__ = ("_hours", "_offsets", "zone")
+    __slots__ = ("_hours", "_offsets", "_whole", "zone")
 
     def __init__(self, zone: tzinfo) -> None:
         self.zone = zone
@@ -48,11 +49,23 @@ class Clock:
         self._offsets: dict[int, tuple[int, str]] = {}
         #: local hour -> ``"YYYY-MM-DDTHH:"``.
         self._hours: dict[int, str] = {}
+        #: UTC hour at a whole number of hours' offset -> (its local ``"YYYY-MM-DDTHH:"``,
+        #: its offset's text): the minutes and seconds are UTC's, one lookup per instant.
+        self._whole: dict[int, tuple[str, str]] = {}
 
     def text(self, t: datetime) -> str:
         """``t`` (aware) in the zone, as ``t.astimezone(zone).isoformat()`` writes it."""
         since = _minus(t, _EPOCH)  # datetime's: pendulum's makes an Interval
         seconds = since.days * 86400 + since.seconds
+        whole = self._whole.get(seconds // _HOUR)
+        if whole is None:
+            return self._text(t, since, seconds)
+        micro = since.microseconds
+        if micro:
+            return f"{whole[0]}{_MINUTES_SECONDS[seconds % _HOUR]}.{micro:06d}{whole[1]}"
+        return f"{whole[0]}{_MINUTES_SECONDS[seconds % _HOUR]}{whole[1]}"
+
+    def _text(self, t: datetime, since: timedelta, seconds: int) -> str:
         hour = seconds // _HOUR
         offset = self._offsets.get(hour)
         if offset is None:
@@ -66,6 +79,8 @@ class Clock:
             prefix = self._hours[local_hour] = (
                 _NAIVE_EPOCH + timedelta(hours=local_hour)
             ).isoformat()[:14]
+        if not offset[0] % _HOUR:
+            self._whole[hour] = (prefix, offset[1])
         micro = since.microseconds
         if micro:
             return f"{prefix}{_MINUTES_SECONDS[local % _HOUR]}.{micro:06d}{offset[1]}"
