@@ -163,7 +163,7 @@ class Entries(Mapping[K, V], Generic[K, V]):
         """Every ``(key, value, order)``, in first-set order (what a snapshot keeps)."""
 
 
-class DraftAgenda(Entries[K, V], Generic[K, V]):
+class DraftAgenda(dict[K, V], Entries[K, V]):
     """A mutable :class:`Entries`: :meth:`set` changes it in place and returns it.
 
     >>> t = pendulum.datetime(2027, 1, 5, 9)
@@ -174,10 +174,12 @@ class DraftAgenda(Entries[K, V], Generic[K, V]):
     ('i2', 'i1', ['i1', 'i2'])
     """
 
-    __slots__ = ("_dues", "_heap", "_live", "_orders", "_values")
+    # A dict itself: reading it (get, [], in, len) is the dict's own C code, and the
+    # engine reads its maps several times an event.
+    __slots__ = ("_dues", "_heap", "_live", "_orders")
 
     def __init__(self) -> None:
-        self._values: dict[K, V] = {}
+        super().__init__()
         # Two flat maps rather than one of (due, order) pairs: a pair per entry would be
         # one more long-lived object per entity for the garbage collector to trace.
         self._dues: dict[K, pendulum.DateTime | None] = {}
@@ -187,7 +189,7 @@ class DraftAgenda(Entries[K, V], Generic[K, V]):
 
     def set(self, key: K, value: V, *, due: pendulum.DateTime | None, order: int) -> Self:
         order = self._orders.setdefault(key, order)
-        self._values[key] = value
+        dict.__setitem__(self, key, value)
         dues = self._dues
         before = dues.get(key)
         if key not in dues or before != due:
@@ -223,24 +225,9 @@ class DraftAgenda(Entries[K, V], Generic[K, V]):
     def ordered(self) -> list[tuple[K, V, int]]:
         orders = self._orders
         return sorted(
-            ((key, value, orders[key]) for key, value in self._values.items()),
+            ((key, value, orders[key]) for key, value in self.items()),
             key=lambda each: each[2],
         )
-
-    def __getitem__(self, key: K) -> V:
-        return self._values[key]
-
-    def get(self, key: K, default: Any = None) -> Any:
-        return self._values.get(key, default)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._values
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def __iter__(self) -> Iterator[K]:
-        return iter(self._values)
 
 
 class Agenda(Entries[K, V], Generic[K, V]):
