@@ -384,6 +384,25 @@ def test_outcome_writes_instants_in_the_policy_zone_and_money_as_text() -> None:
     }
 
 
+def _written(
+    part: str,
+    *,
+    results: tuple[ResultOut, ...] | ResultLog = (),
+    notifications: tuple[Notification, ...] | NotificationLog = (),
+) -> list[dict[str, Any]]:
+    """One part of the outcome written for these results or notifications alone."""
+    outcome = Outcome(
+        as_of=None,
+        results=results,
+        customers={},
+        incidents={},
+        notifications=notifications,
+        next_event_at=None,
+    )
+    written: list[dict[str, Any]] = outcome_dict(outcome, Policy())[part]
+    return written
+
+
 def test_a_result_log_is_written_as_its_result_views_are() -> None:
     """The replay's result log (refusals, and any other value for an accepted event)
     reads as ResultOut views, negative indexes and slices included, and is written as
@@ -396,22 +415,8 @@ def test_a_result_log_is_written_as_its_result_views_are() -> None:
         ResultOut(index=2, accepted=True),
     )
     assert (len(log), tuple(log), log[-2], list(log[1:])) == (3, views, views[1], list(views[1:]))
-    policy = Policy()
-
-    def written(results: tuple[ResultOut, ...] | ResultLog) -> list[dict[str, Any]]:
-        outcome = Outcome(
-            as_of=None,
-            results=results,
-            customers={},
-            incidents={},
-            notifications=(),
-            next_event_at=None,
-        )
-        results_written: list[dict[str, Any]] = outcome_dict(outcome, policy)["results"]
-        return results_written
-
-    assert written(log) == written(views)
-    assert written(log)[1] == {
+    assert _written("results", results=log) == _written("results", results=views)
+    assert _written("results", results=log)[1] == {
         "index": 1,
         "accepted": False,
         "rule": "credits.no-refunds",
@@ -765,21 +770,9 @@ def test_a_notification_log_is_written_as_its_notifications_are() -> None:
     log = NotificationLog()
     for at in (summer, summer, again, later, summer):
         log.extend(notify("incident_opened", at, "acme", "i1"))
-    policy = Policy()
-
-    def written(notifications: tuple[Notification, ...] | NotificationLog) -> object:
-        outcome = Outcome(
-            as_of=None,
-            results=(),
-            customers={},
-            incidents={},
-            notifications=notifications,
-            next_event_at=None,
-        )
-        return outcome_dict(outcome, policy)["notifications"]
-
-    assert written(log) == written(tuple(log))
-    ats = [n["at"] for n in written(log)[::2]]  # type: ignore[index]
+    written = _written("notifications", notifications=log)
+    assert written == _written("notifications", notifications=tuple(log))
+    ats = [n["at"] for n in written[::2]]
     assert ats == ["2026-07-01T10:00:00+02:00"] * 3 + ["2026-12-01T14:00:00+01:00"] + [
         "2026-07-01T10:00:00+02:00"
     ]
@@ -811,17 +804,7 @@ def test_the_hosts_time_zone_never_leaks_in() -> None:
     at = pendulum.datetime(2026, 7, 1, 10, tz="Europe/Paris")
     log = NotificationLog()
     log.extend(notify("credits_purchased", at, "acme"))
-    (written,) = outcome_dict(
-        Outcome(
-            as_of=None,
-            results=(),
-            customers={},
-            incidents={},
-            notifications=log,
-            next_event_at=None,
-        ),
-        Policy(),
-    )["notifications"]
+    (written,) = _written("notifications", notifications=log)
     assert written["id"] == notification_id(at, "credits_purchased", "customer", "acme", None, 0)
     assert utc_text(at) == "2026-07-01T08:00:00+00:00"
 
