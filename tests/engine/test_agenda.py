@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import gc
 import pickle
 from typing import Any
@@ -140,6 +141,33 @@ def test_lookups_that_miss() -> None:
     assert unhashable not in agenda
     assert agenda.first is None
     assert repr(agenda) == "Agenda({'x': 1})"
+
+
+#: What a dict can change about itself, each refused by a DraftAgenda.
+DICT_CHANGES: dict[str, Any] = {
+    "[]=": lambda d: d.__setitem__("b", 2),
+    "del": lambda d: d.__delitem__("a"),
+    "pop": lambda d: d.pop("a"),
+    "popitem": lambda d: d.popitem(),
+    "setdefault": lambda d: d.setdefault("b", 2),
+    "update": lambda d: d.update(b=2),
+    "clear": lambda d: d.clear(),
+    "|=": lambda d: d.__ior__({"b": 2}),
+    "copy": lambda d: copy.copy(d),
+    "pickle": lambda d: pickle.loads(pickle.dumps(d)),
+    "fromkeys": lambda d: DraftAgenda.fromkeys(["b"]),
+}
+
+
+@pytest.mark.parametrize("change", DICT_CHANGES.values(), ids=DICT_CHANGES.keys())
+def test_a_draft_agenda_changes_only_through_set(change: Any) -> None:
+    """The dict's own changes would leave its timers behind (a deleted key still first
+    due): each is refused, and the agenda is as it was."""
+    t = pendulum.datetime(2027, 1, 5, 9)
+    d = DraftAgenda[str, int]().set("a", 1, due=t, order=0)
+    with pytest.raises(TypeError, match="only through set"):
+        change(d)
+    assert (dict(d), d.first, d.ordered()) == ({"a": 1}, (t, 0, "a"), [("a", 1, 0)])
 
 
 def test_draft_agenda_skips_stale_timers() -> None:

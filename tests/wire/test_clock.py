@@ -13,10 +13,12 @@ from hypothesis import strategies as st
 from premier_policy.wire._clock import Clock
 
 #: Zones with odd offsets: half hours, 45 minutes, a local mean time with seconds, a
-#: change of 30 minutes in the middle of a UTC hour (Lord Howe), a date-line jump.
+#: change of 30 minutes in the middle of a UTC hour (Lord Howe), a date-line jump, and
+#: whole hours behind UTC (New York: the one-lookup path with negative offsets).
 ZONES = [
     "Europe/Paris", "UTC", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Lord_Howe",
     "Europe/Amsterdam", "Pacific/Apia", "America/St_Johns", "Africa/Monrovia",
+    "America/New_York",
 ]  # fmt: skip
 
 

@@ -23,7 +23,7 @@ from abc import abstractmethod
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from datetime import datetime
 from operator import itemgetter
-from typing import Any, Generic, Self, TypeAlias, TypeVar
+from typing import Any, Generic, NoReturn, Self, TypeAlias, TypeVar
 
 import pendulum
 
@@ -228,6 +228,15 @@ class DraftAgenda(dict[K, V], Entries[K, V]):
             ((key, value, orders[key]) for key, value in self.items()),
             key=lambda each: each[2],
         )
+
+    def _unchanged(self, *_: Any, **__: Any) -> NoReturn:
+        # The dict's own changes would leave the timers and orders behind (a deleted key
+        # still first due): only set() changes an agenda. A copy, or a pickle loaded,
+        # rebuilds the dict through these, so it is refused rather than sharing timers.
+        raise TypeError("a DraftAgenda changes only through set(), which keeps its timers")
+
+    __setitem__ = __delitem__ = __ior__ = _unchanged
+    pop = popitem = setdefault = update = clear = _unchanged
 
 
 class Agenda(Entries[K, V], Generic[K, V]):

@@ -7,8 +7,9 @@ twice within an hour, and an hour whose two ends differ is left to ``isoformat``
 :class:`Clock` looks the offset up once per hour and the date and hour once per local
 hour, and writes the minutes and seconds from a table (and the microseconds, when
 there are any, as ``isoformat`` does). At an offset of whole hours (most zones, most of
-the time) the local minutes and seconds are UTC's, so an hour seen once is one lookup. An instant in an hour the lookup cannot place is
-written by ``isoformat`` itself: the text is the same.
+the time) the local minutes and seconds are UTC's, so an hour seen once is one lookup.
+An instant in an hour the lookup cannot place is written by ``isoformat`` itself: the
+text is the same.
 """
 
 from __future__ import annotations
