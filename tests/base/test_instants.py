@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 import pendulum
 import pytest
@@ -10,7 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from premier_policy import PolicyError, RuleId
-from premier_policy.base._instants import duration, instant, parse_instant, zone
+from premier_policy.base._instants import (
+    as_stored,
+    duration,
+    instant,
+    parse_instant,
+    plain,
+    stored,
+    zone,
+)
 
 PARIS = zone("Europe/Paris")
 
@@ -118,3 +126,22 @@ def test_zone_refuses_unhashable_names_naming_the_timezone_field(name: object) -
     with pytest.raises(PolicyError) as info:
         zone(name)  # type: ignore[arg-type]
     assert info.value.field == "timezone"
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)
+    ),
+    st.sampled_from([UTC, timezone(timedelta(hours=5, minutes=30)), zone("Europe/Paris")]),
+)
+def test_plain_and_stored_instants_convert_without_loss(moment: datetime, tz: tzinfo) -> None:
+    """An aware instant in any zone becomes a plain UTC datetime and back a stored
+    instant (pendulum's DateTime in UTC) of the same moment; a stored one is kept."""
+    t = moment.astimezone(tz)
+    kept = plain(t)
+    assert (type(kept), kept.tzinfo, kept) == (datetime, pendulum.UTC, t)
+    back = stored(kept)
+    assert (type(back), back.tzinfo, back) == (pendulum.DateTime, pendulum.UTC, t)
+    assert as_stored(back) is back
+    assert as_stored(kept) == back
+    assert type(as_stored(t)) is pendulum.DateTime

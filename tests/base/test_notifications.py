@@ -197,3 +197,21 @@ def test_a_rollback_keeps_the_count_of_the_notifications_before_its_mark() -> No
     taken = tally.number(notify("credits_purchased", AT, "acme"))
     tally.rollback(mark, [(n.at, (n.kind, n.to, n.customer, n.incident)) for n in taken])
     assert [n.seq for n in tally.number(notify("credits_purchased", AT, "acme"))] == [2]
+
+
+def test_a_log_keeps_plain_instants_and_reads_stored_ones() -> None:
+    """The log keeps each instant as a plain datetime (one per run of notifications of
+    one instant), whatever it was given, and reads every notification back with the
+    stored instant it stands for."""
+    t = pendulum.datetime(2026, 11, 27, 9)
+    log = NotificationLog()
+    log.extend(notify("incident_opened", t, "acme", "i1"))
+    # A plain instant, as the replay engine's records give it.
+    plain_at = datetime(2026, 11, 27, 10, tzinfo=UTC)
+    log.extend(notify("credits_expiring", plain_at, "acme"))  # type: ignore[arg-type]
+    assert [type(at) for at in log.at] == [datetime] * 3
+    assert log.at[0] is log.at[1]
+    read = [*log, log[2]]
+    assert [type(n.at) for n in read] == [pendulum.DateTime] * 4
+    assert [n.at for n in read] == [t, t, t.add(hours=1), t.add(hours=1)]
+    assert read[0] == notify("incident_opened", t, "acme", "i1")[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -23,7 +24,9 @@ from premier_policy import (
     Resolve,
     RuleId,
     ScenarioError,
+    Step,
     World,
+    apply,
     event_from_dict,
     event_to_dict,
     policy_from_dict,
@@ -39,6 +42,7 @@ from premier_policy.base._notifications import (
     notify,
     utc_text,
 )
+from premier_policy.incidents._record import IncidentRecords, record_of
 from premier_policy.strategies import events, scenarios
 from premier_policy.terms._money import Money
 from premier_policy.wire._converter import CONVERTER as _CONVERTER
@@ -59,6 +63,7 @@ from premier_policy.wire._outcome import (
 )
 from premier_policy.wire._policy import _Overrides, structure_policy
 from premier_policy.wire._scenario import read_scenario
+from tests._incidents import SHORT, lives
 
 AT = "2026-11-27T10:00:00+01:00"
 
@@ -1199,3 +1204,23 @@ def test_a_null_customer_is_refused_in_the_words_of_a_missing_one() -> None:
     with pytest.raises(PolicyError) as caught:
         event_from_dict({"type": "extend", "at": AT, "incident": "i1", "customer": None})
     assert str(caught.value) == "input.malformed: customer: expected a non-empty string, got None"
+
+
+@given(lives(), st.sampled_from(("Europe/Paris", "America/New_York", "Asia/Kolkata")))
+def test_incident_records_are_written_as_their_incidents_are(
+    life: tuple[Step, list[tuple[timedelta, Any]]], tz: str
+) -> None:
+    """The replay engine's incident records are written exactly as the Incident values
+    they hold, key order included (the canonical text depends on it)."""
+    step, events = life
+    incident, account = step.incident, step.account
+    incidents = {"i0": incident}
+    for n, (_, event) in enumerate(events, start=1):
+        judged = apply(SHORT, incident, account, event)
+        if not isinstance(judged, Refusal):
+            incident, account = judged.incident, judged.account
+        incidents[f"i{n}"] = incident
+    converter = _outcome_converter(tz)
+    records = IncidentRecords({key: record_of(value) for key, value in incidents.items()})
+    by_value = {key: converter.unstructure(value) for key, value in incidents.items()}
+    assert json.dumps(converter.unstructure(records)) == json.dumps(by_value)

@@ -15,7 +15,7 @@ from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 
-__all__ = ["duration", "instant", "parse_instant", "utc", "zone"]
+__all__ = ["as_stored", "duration", "instant", "parse_instant", "plain", "stored", "utc", "zone"]
 
 
 def zone(name: str) -> pendulum.Timezone:
@@ -154,3 +154,44 @@ def duration(value: object, *, field: str = "duration") -> pendulum.Duration:
 
 
 _MICROSECOND = timedelta(microseconds=1)
+
+
+# The replay engine keeps instants the garbage collector does not trace: a standard-
+# library datetime in pendulum's UTC (pendulum's class has a __dict__, so CPython traces
+# every DateTime). These convert a stored instant, in C: datetime's own arithmetic takes
+# the type of its left operand, and pendulum's is Python code.
+_EPOCH = pendulum.DateTime(1970, 1, 1, tzinfo=pendulum.UTC)
+_PLAIN_EPOCH = datetime(1970, 1, 1, tzinfo=pendulum.UTC)
+_minus = datetime.__sub__
+_plus = datetime.__add__
+
+
+def plain(t: datetime) -> datetime:
+    """The instant ``t`` (aware) as a standard-library datetime in UTC.
+
+    >>> t = plain(pendulum.datetime(2026, 11, 27, 10, tz="Europe/Paris"))
+    >>> type(t).__name__, t.isoformat()
+    ('datetime', '2026-11-27T09:00:00+00:00')
+    """
+    return _plus(_PLAIN_EPOCH, _minus(t, _EPOCH))
+
+
+def stored(t: datetime) -> pendulum.DateTime:
+    """The instant ``t`` (aware) as a stored instant: a pendulum DateTime in UTC.
+
+    >>> stored(plain(pendulum.datetime(2026, 11, 27, 9))) == pendulum.datetime(2026, 11, 27, 9)
+    True
+    """
+    return _plus(_EPOCH, _minus(t, _PLAIN_EPOCH))
+
+
+def as_stored(t: datetime) -> pendulum.DateTime:
+    """``t`` if it is a stored instant already, else :func:`stored` of it.
+
+    >>> t = pendulum.datetime(2026, 11, 27, 9)
+    >>> as_stored(t) is t, as_stored(plain(t)) == t
+    (True, True)
+    """
+    if type(t) is pendulum.DateTime and t.tzinfo is pendulum.UTC:
+        return t
+    return stored(t)

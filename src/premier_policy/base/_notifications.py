@@ -13,6 +13,7 @@ import pendulum
 from attrs import frozen
 
 from premier_policy.base._copies import maker
+from premier_policy.base._instants import as_stored, plain
 
 #: A JSON string as json.dumps(ensure_ascii=False) writes it, quotes included.
 _quoted = json.encoder.encode_basestring
@@ -181,12 +182,12 @@ class Tally:
     __slots__ = ("at", "counts")
 
     def __init__(
-        self, at: pendulum.DateTime | None = None, counts: dict[TallyKey, int] | None = None
+        self, at: datetime | None = None, counts: dict[TallyKey, int] | None = None
     ) -> None:
         self.at = at
         self.counts: dict[TallyKey, int] = {} if counts is None else counts
 
-    def next_seq(self, at: pendulum.DateTime, key: TallyKey) -> int:
+    def next_seq(self, at: datetime, key: TallyKey) -> int:
         """The position of a notification ``key`` at ``at``, counted."""
         if at != self.at:
             self.at = at
@@ -204,14 +205,14 @@ class Tally:
             for n in batch
         )  # fmt: skip
 
-    def mark(self) -> tuple[pendulum.DateTime | None, dict[TallyKey, int]]:
+    def mark(self) -> tuple[datetime | None, dict[TallyKey, int]]:
         """The state to :meth:`rollback` to."""
         return self.at, self.counts
 
     def rollback(
         self,
-        mark: tuple[pendulum.DateTime | None, dict[TallyKey, int]],
-        taken_back: Iterable[tuple[pendulum.DateTime, TallyKey]],
+        mark: tuple[datetime | None, dict[TallyKey, int]],
+        taken_back: Iterable[tuple[datetime, TallyKey]],
     ) -> None:
         """Undo the counting of ``taken_back`` (``(at, key)`` of each notification
         numbered since ``mark``)."""
@@ -241,6 +242,9 @@ def notify(
     return tuple([_made(at, kind, to, customer, incident, 0) for to in audiences])
 
 
+_NEVER: Final = datetime.max.replace(tzinfo=UTC)
+
+
 class NotificationLog(Sequence[Notification]):
     """Notifications in emission order, kept as six parallel lists, numbered as they
     come (:class:`Tally`).
@@ -268,7 +272,7 @@ class NotificationLog(Sequence[Notification]):
     __slots__ = ("at", "customer", "incident", "kind", "seq", "tally", "to")
 
     def __init__(self, tally: Tally | None = None) -> None:
-        self.at: list[pendulum.DateTime] = []
+        self.at: list[datetime] = []
         self.kind: list[NotificationKind] = []
         self.to: list[Audience] = []
         self.customer: list[str] = []
@@ -280,10 +284,17 @@ class NotificationLog(Sequence[Notification]):
         """Append ``batch``, in order, numbering each notification (its ``seq`` as given
         is replaced by its count)."""
         next_seq = self.tally.next_seq
+        # Kept as plain instants, which the garbage collector does not trace (the log
+        # is the only holder of most of them), converted once for the notifications
+        # of one event or timer, which share an instant.
+        last: object = None
+        at: datetime = _NEVER
         for each in batch:
-            at, kind, to, customer, incident = (
+            given, kind, to, customer, incident = (
                 each.at, each.kind, each.to, each.customer, each.incident
             )  # fmt: skip
+            if given is not last:
+                last, at = given, given if type(given) is datetime else plain(given)
             self.at.append(at)
             self.kind.append(kind)
             self.to.append(to)
@@ -291,13 +302,11 @@ class NotificationLog(Sequence[Notification]):
             self.incident.append(incident)
             self.seq.append(next_seq(at, (kind, to, customer, incident)))
 
-    def mark(self) -> tuple[int, tuple[pendulum.DateTime | None, dict[TallyKey, int]]]:
+    def mark(self) -> tuple[int, tuple[datetime | None, dict[TallyKey, int]]]:
         """The state to :meth:`rollback` to."""
         return len(self.at), self.tally.mark()
 
-    def rollback(
-        self, mark: tuple[int, tuple[pendulum.DateTime | None, dict[TallyKey, int]]]
-    ) -> None:
+    def rollback(self, mark: tuple[int, tuple[datetime | None, dict[TallyKey, int]]]) -> None:
         """Take back every notification added since ``mark`` (what a refused event
         undoes), their numbering included."""
         size, tallied = mark
@@ -331,9 +340,17 @@ class NotificationLog(Sequence[Notification]):
         if isinstance(index, slice):
             return [self[i] for i in range(len(self))[index]]
         return _made(
-            self.at[index], self.kind[index], self.to[index], self.customer[index],
+            as_stored(self.at[index]), self.kind[index], self.to[index], self.customer[index],
             self.incident[index], self.seq[index],
         )  # fmt: skip
 
     def __iter__(self) -> Iterator[Notification]:
-        return map(_made, self.at, self.kind, self.to, self.customer, self.incident, self.seq)
+        return map(
+            _made,
+            map(as_stored, self.at),
+            self.kind,
+            self.to,
+            self.customer,
+            self.incident,
+            self.seq,
+        )

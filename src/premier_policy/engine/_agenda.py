@@ -148,14 +148,14 @@ class Entries(Mapping[K, V], Generic[K, V]):
     __slots__ = ()
 
     @abstractmethod
-    def set(self, key: K, value: V, *, due: pendulum.DateTime | None, order: int) -> Self:
+    def set(self, key: K, value: V, *, due: datetime | None, order: int) -> Self:
         """Set ``key`` to ``value`` with its next timer ``due`` (UTC, or None for none).
         ``order`` breaks ties between equal instants; a key keeps the order it was first
         set with. Returns the map that holds the change."""
 
     @property
     @abstractmethod
-    def first(self) -> tuple[pendulum.DateTime, int, K] | None:
+    def first(self) -> tuple[datetime, int, K] | None:
         """The earliest timer: ``(instant, order, key)``, or None when no entry has one."""
 
     @abstractmethod
@@ -182,12 +182,12 @@ class DraftAgenda(dict[K, V], Entries[K, V]):
         super().__init__()
         # Two flat maps rather than one of (due, order) pairs: a pair per entry would be
         # one more long-lived object per entity for the garbage collector to trace.
-        self._dues: dict[K, pendulum.DateTime | None] = {}
+        self._dues: dict[K, datetime | None] = {}
         self._orders: dict[K, int] = {}
-        self._heap: list[tuple[pendulum.DateTime, int, K]] = []
+        self._heap: list[tuple[datetime, int, K]] = []
         self._live = 0  # entries with a timer: the heap's live entries, at most
 
-    def set(self, key: K, value: V, *, due: pendulum.DateTime | None, order: int) -> Self:
+    def set(self, key: K, value: V, *, due: datetime | None, order: int) -> Self:
         order = self._orders.setdefault(key, order)
         dict.__setitem__(self, key, value)
         dues = self._dues
@@ -213,7 +213,7 @@ class DraftAgenda(dict[K, V], Entries[K, V]):
         self._heap = heap
 
     @property
-    def first(self) -> tuple[pendulum.DateTime, int, K] | None:
+    def first(self) -> tuple[datetime, int, K] | None:
         heap, dues = self._heap, self._dues
         while heap:
             entry = heap[0]
@@ -279,7 +279,7 @@ class Agenda(Entries[K, V], Generic[K, V]):
         agenda._len = len(leaves)
         return agenda
 
-    def set(self, key: K, value: V, *, due: pendulum.DateTime | None, order: int) -> Self:
+    def set(self, key: K, value: V, *, due: datetime | None, order: int) -> Self:
         """A new agenda with the change; this one is unchanged."""
         h = hash(key)
         path: list[tuple[_Node, int]] = []

@@ -26,6 +26,7 @@ from premier_policy.base._refusal import Refusal
 from premier_policy.engine._fold import Fold
 from premier_policy.engine._time_order import Accepted, refusal_for
 from premier_policy.engine._world import World
+from premier_policy.incidents._record import IncidentRecords
 from premier_policy.terms._policy import Policy
 from premier_policy.wire._converter import ScenarioError
 from premier_policy.wire._events import event_from_dict
@@ -155,7 +156,7 @@ def replay(scenario: object) -> dict[str, Any]:
         as_of=as_of,
         results=ResultLog(results),
         customers={name: customer_out(acct, as_of) for name, acct in fold.accounts.items()},
-        incidents=dict(fold.incidents),
+        incidents=IncidentRecords(fold.incidents),
         notifications=fold.notifications,
         next_event_at=fold.next_event_at,
     )

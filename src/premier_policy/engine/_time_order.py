@@ -9,8 +9,10 @@ time order across all accounts and incidents (ties: the entity created first).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any, Final, Protocol, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from operator import attrgetter
+from typing import Any, Final, Protocol, TypeAlias, TypeVar
 
 import pendulum
 from attrs import frozen
@@ -42,7 +44,9 @@ from premier_policy.terms._policy import Policy
 
 __all__ = [
     "ACCEPTED",
+    "VALUE_TIMERS",
     "Accepted",
+    "IncidentTimers",
     "Sink",
     "Undo",
     "check_event",
@@ -72,7 +76,7 @@ _EVENTS = (
 _BY_CUSTOMER = (Purchase, RefundRequest, Open)
 
 A = TypeVar("A", bound=Entries[str, Account])
-I = TypeVar("I", bound=Entries[str, Incident])  # noqa: E741 - the incidents' type, beside A
+I = TypeVar("I", bound=Entries[str, Any])  # noqa: E741 - the incidents' type, beside A
 P = TypeVar("P", bound=Entries[str, str])
 
 
@@ -117,22 +121,44 @@ class Sink(Protocol):
 
 
 #: Undo records of fired timers: (an account's?, key, value before, its due, its order).
-Undo = list[tuple[bool, str, Any, pendulum.DateTime, int]]
+Undo = list[tuple[bool, str, Any, datetime, int]]
+
+
+def _advance_value(
+    policy: Policy, incident: Incident, t: datetime
+) -> tuple[Incident, tuple[Notification, ...]]:
+    return advance(policy, incident, t, inclusive=True)
+
+
+def _value_due(policy: Policy, incident: Incident) -> datetime | None:
+    return incident.next_timer_at(policy)
+
+
+#: How an incident's timers fire in a store: its timers due at or before an instant,
+#: and its next timer. The world's incidents are values; the engine's are records.
+IncidentTimers: TypeAlias = tuple[
+    Callable[[Policy, Any, datetime], tuple[Any, tuple[Notification, ...]]],
+    Callable[[Policy, Any], datetime | None],
+]
+VALUE_TIMERS: Final[IncidentTimers] = (_advance_value, _value_due)
 
 
 def fire(
     policy: Policy,
     accounts: A,
     incidents: I,
-    until: pendulum.DateTime,
+    until: datetime,
     sink: Sink,
     undo: Undo | None = None,
     *,
     inclusive: bool,
+    timers: IncidentTimers = VALUE_TIMERS,
 ) -> tuple[A, I]:
     """Fire every timer due before ``until`` (or at it, if ``inclusive``), one entity at a
     time in (instant, creation order), appending the notifications to ``sink`` as they
-    come, so that they are in time order; ``undo`` records what each firing replaced."""
+    come, so that they are in time order; ``undo`` records what each firing replaced.
+    ``timers`` says how an incident of ``incidents`` fires (values by default)."""
+    advance_incident, incident_due = timers
     while True:
         a, i = accounts.first, incidents.first
         # Orders are unique across both maps, so these tuples never compare keys.
@@ -140,7 +166,8 @@ def fire(
         if nxt is None or nxt[0] > until or (nxt[0] == until and not inclusive):
             return accounts, incidents
         t, order, key = nxt
-        before: Account | Incident
+        before: Any
+        due: datetime | None
         if nxt is a:
             before = account = accounts[key]
             account, sent = account.advance(policy, t, inclusive=True)
@@ -148,8 +175,8 @@ def fire(
             accounts = accounts.set(key, account, due=due, order=order)
         else:
             before = incident = incidents[key]
-            incident, sent = advance(policy, incident, t, inclusive=True)
-            due = incident.next_timer_at(policy)
+            incident, sent = advance_incident(policy, incident, t)
+            due = incident_due(policy, incident)
             incidents = incidents.set(key, incident, due=due, order=order)
         if undo is not None:
             undo.append((nxt is a, key, before, t, order))
@@ -164,11 +191,12 @@ def precheck(
     event: Event,
     at: pendulum.DateTime,
     clock: pendulum.DateTime | None,
-    incidents: Mapping[str, Incident],
+    incidents: Mapping[str, Any],
     purchases: Mapping[str, str],
+    customer_of: Callable[[Any], str] = attrgetter("customer"),
 ) -> Refusal | None:
     """The refusals that need no timers: order, malformed product, known IDs, and who
-    may act (``input.owner``)."""
+    may act (``input.owner``); ``customer_of`` reads an incident's customer."""
     if clock is not None and at < clock:
         return Refusal(
             RuleId.INPUT_OUT_OF_ORDER,
@@ -204,7 +232,7 @@ def precheck(
                 f"there is no incident {event.incident}; open one first",
             )
         # Before any timer or state is looked at: a stranger learns nothing of it.
-        return owner_refusal(event, incident.customer)
+        return owner_refusal(event, customer_of(incident))
     return None
 
 
@@ -266,9 +294,7 @@ def judge(
     return apply_due(policy, incident, accounts[incident.customer], event)
 
 
-def next_due(
-    accounts: Entries[str, Account], incidents: Entries[str, Incident]
-) -> pendulum.DateTime | None:
+def next_due(accounts: Entries[str, Account], incidents: Entries[str, Any]) -> datetime | None:
     a, i = accounts.first, incidents.first
     if a is None or (i is not None and i < a):
         a = i

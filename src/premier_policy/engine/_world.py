@@ -38,6 +38,7 @@ from premier_policy.base._errors import PolicyError
 from premier_policy.base._events import (
     Event,
 )
+from premier_policy.base._instants import as_stored
 from premier_policy.base._notifications import Notification, TallyKey, _made
 from premier_policy.base._refusal import Refusal
 from premier_policy.credits._account import Account
@@ -228,7 +229,8 @@ class World:
         Timers due at an event's instant fire after it, so after an event at t this may
         be t itself; after ``advance(until)`` it is always later than ``until``.
         """
-        return next_due(self._accounts, self._incidents)
+        due = next_due(self._accounts, self._incidents)
+        return None if due is None else as_stored(due)
 
     def _with(
         self,

@@ -24,6 +24,24 @@ from premier_policy.base._refusal import Refusal
 from premier_policy.base._rules import RuleId
 from premier_policy.credits._account import Account
 from premier_policy.incidents._incident import Incident
+from premier_policy.incidents._record import (
+    AREA,
+    AUTO_CLOSE_AT,
+    CLOSED_AT,
+    CUSTOMER,
+    INVALID_REASON,
+    LOTS,
+    MINUTES,
+    OPENED_AT,
+    REOPEN_UNTIL,
+    RESOLVED_AT,
+    STATE,
+    USED,
+    VERSION,
+    IncidentRecords,
+    Record,
+    targets_of,
+)
 from premier_policy.terms._money import Money
 from premier_policy.terms._policy import Policy
 from premier_policy.wire._clock import Clock
@@ -188,7 +206,8 @@ class Outcome:
     #: A sequence, or the replay engine's log (written without a ResultOut per item).
     results: tuple[ResultOut, ...] | ResultLog
     customers: dict[str, CustomerOut]
-    incidents: dict[str, Incident]
+    #: A dict, or the replay engine's records (written without an Incident per item).
+    incidents: dict[str, Incident] | IncidentRecords
     #: A tuple, or the replay engine's log (written without a Notification per item).
     notifications: tuple[Notification, ...] | NotificationLog
     next_event_at: pendulum.DateTime | None
@@ -224,6 +243,41 @@ def _outcome_converter(tz_name: str) -> cattrs.Converter:
     converter.register_unstructure_hook(
         Incident, cattrs.gen.make_dict_unstructure_fn(IncidentOut, converter)
     )
+
+    def instant_out(t: datetime | None) -> str | None:
+        return None if t is None else iso(t)
+
+    def record_out(r: Record) -> dict[str, Any]:
+        # The shape of the Incident hook above (a test holds the two equal).
+        return {
+            "customer": r[CUSTOMER],
+            "area": r[AREA],
+            "state": r[STATE],
+            "opened_at": iso(r[OPENED_AT]),
+            "credits_used": len(r[LOTS]),
+            "time_used_minutes": r[USED],
+            "allowance_minutes": r[MINUTES],
+            "response_targets": [
+                {
+                    "started_at": iso(started),
+                    "due_at": iso(due),
+                    "met_at": instant_out(met),
+                    "breached": breached,
+                }
+                for started, due, met, breached, _ in targets_of(r)
+            ],
+            "resolved_at": instant_out(r[RESOLVED_AT]),
+            "auto_close_at": instant_out(r[AUTO_CLOSE_AT]),
+            "closed_at": instant_out(r[CLOSED_AT]),
+            "reopen_until": instant_out(r[REOPEN_UNTIL]),
+            "invalid_reason": r[INVALID_REASON],
+            "policy_version": r[VERSION],
+        }
+
+    def records_out(records: IncidentRecords) -> dict[str, Any]:
+        return {key: record_out(record) for key, record in records.records.items()}
+
+    converter.register_unstructure_hook(IncidentRecords, records_out)
 
     def notification_out(n: Notification) -> dict[str, Any]:
         # Its id in place of its seq: a host needs the one, and the other is in it.
