@@ -18,6 +18,7 @@ from premier_policy import (
     advance,
 )
 from premier_policy.base._instants import as_stored
+from premier_policy.credits._record import account_of
 from premier_policy.engine._record_rules import advance_record, judge_record
 from premier_policy.incidents._lifecycle import apply_due
 from premier_policy.incidents._record import STATE, Record, record_due, record_of
@@ -60,7 +61,7 @@ def test_a_record_lives_as_its_incident_does(
         assert not isinstance(by_record, Refusal), by_record
         record, account_here, sent_here = by_record
         incident, account = by_value.incident, by_value.account
-        assert (record, account_here) == (record_of(incident), account)
+        assert (record, account_of(account_here)) == (record_of(incident), account)
         assert _sent(sent_here) == _sent(by_value.notifications)
     late = events[-1][1].at + timedelta(days=30) if events else incident.opened_at.add(days=30)  # type: ignore[attr-defined]
     incident, fired = advance(SHORT, incident, late, inclusive=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import pendulum
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -102,9 +103,8 @@ def test_removing_refused_events_changes_nothing(doc: dict[str, Any]) -> None:
         assert again[key] == full[key], key
 
 
-@given(scenarios(valid="mixed", max_size=12))
-def test_the_engine_agrees_with_the_world(doc: dict[str, Any]) -> None:
-    """replay's mutable working copy reaches the state a fold of World values reaches."""
+def _by_world(doc: dict[str, Any]) -> dict[str, Any]:
+    """The outcome of ``doc`` written from a fold of World values."""
     done = trace(doc)
     world, as_of = done.world, done.as_of
     results = tuple(
@@ -113,7 +113,7 @@ def test_the_engine_agrees_with_the_world(doc: dict[str, Any]) -> None:
         else ResultOut(index=m.index, accepted=True)
         for m in done.moments
     )
-    by_world = outcome_dict(
+    return outcome_dict(
         Outcome(
             as_of=as_of,
             results=results,
@@ -124,7 +124,45 @@ def test_the_engine_agrees_with_the_world(doc: dict[str, Any]) -> None:
         ),
         done.policy,
     )
-    assert replay(doc) == by_world
+
+
+@given(scenarios(valid="mixed", max_size=12))
+def test_the_engine_agrees_with_the_world(doc: dict[str, Any]) -> None:
+    """replay's mutable working copy reaches the state a fold of World values reaches."""
+    assert replay(doc) == _by_world(doc)
+
+
+def test_accounts_of_every_size_replay_as_the_world_does() -> None:
+    """One customer's refusals (a purchase ID again, an opening without credit, custom
+    development) and another's 34 lots, past the engine's record of at most 32: their
+    purchases, opening, extension, refund request and a year of expiry notices come out
+    as the world's."""
+    start = pendulum.datetime(2026, 3, 2, 9, tz="UTC")
+
+    def at(minutes: int) -> str:
+        return start.add(minutes=minutes).isoformat()
+
+    small = [
+        {"type": "open", "at": at(0), "customer": "s", "id": "s1", "area": "setup"},
+        {"type": "purchase", "at": at(1), "customer": "s", "id": "sp", "product": "single"},
+        {"type": "purchase", "at": at(2), "customer": "s", "id": "sp", "product": "single"},
+        {"type": "open", "at": at(3), "customer": "s", "id": "s2", "area": "custom_development"},
+    ]
+    big = [
+        {"type": "purchase", "at": at(10 + n), "customer": "b", "id": f"b{n}", "product": "single"}
+        for n in range(34)
+    ]
+    life = [
+        {"type": "open", "at": at(60), "customer": "b", "id": "b-i", "area": "setup"},
+        {"type": "log_time", "at": at(61), "incident": "b-i", "minutes": 200},
+        {"type": "extend", "at": at(62), "incident": "b-i"},
+        {"type": "refund_request", "at": at(63), "customer": "b", "purchase": "b3"},
+    ]
+    doc = {"events": small + big + life, "until": start.add(days=400).isoformat()}
+    outcome = replay(doc)
+    assert outcome == _by_world(doc)
+    assert len(outcome["customers"]["b"]["lots"]) == 34
+    assert [r["accepted"] for r in outcome["results"][:4]] == [False, True, False, False]
 
 
 JSON = st.recursive(

@@ -10,17 +10,24 @@ from typing import Any, Final
 import pendulum
 
 from premier_policy.base._errors import PolicyError
-from premier_policy.base._events import Event, Open, Purchase, RefundRequest
+from premier_policy.base._events import Event, IncidentEvent, Open, Purchase
 from premier_policy.base._instants import as_stored
-from premier_policy.base._notifications import NotificationLog, Tally
+from premier_policy.base._notifications import Notification, NotificationLog, Tally
 from premier_policy.base._refusal import Refusal
 from premier_policy.credits._account import Account, Purchased
+from premier_policy.credits._record import AccountForm, account_form, account_of
+from premier_policy.credits._record import account_due as account_due_of
 from premier_policy.engine._agenda import DraftAgenda
+from premier_policy.engine._credit_rules import (
+    advance_account_record,
+    open_record,
+    purchase_record,
+)
 from premier_policy.engine._record_rules import advance_record, judge_record
 from premier_policy.engine._time_order import (
     ACCEPTED,
     Accepted,
-    IncidentTimers,
+    Timers,
     Undo,
     fire,
     judge,
@@ -58,7 +65,7 @@ class Fold:
 
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
-        self.accounts: DraftAgenda[str, Account] = DraftAgenda()
+        self.accounts: DraftAgenda[str, AccountForm] = DraftAgenda()
         self.incidents: DraftAgenda[str, Record] = DraftAgenda()
         self.purchases: DraftAgenda[str, str] = DraftAgenda()
         self.at: pendulum.DateTime | None = None
@@ -70,8 +77,8 @@ class Fold:
         fold = cls(parts.policy)
         policy = parts.policy
         for account, order in zip(parts.accounts, parts.account_orders, strict=True):
-            due = account.next_timer_at(policy)
-            fold.accounts.set(account.customer, account, due=due, order=order)
+            form = account_form(account, policy)
+            fold.accounts.set(account.customer, form, due=account_due_of(form, policy), order=order)
         for incident, order in zip(parts.incidents, parts.incident_orders, strict=True):
             record = record_of(incident)
             fold.incidents.set(incident.id, record, due=record_due(record), order=order)
@@ -87,7 +94,7 @@ class Fold:
         return write_snapshot(
             self.policy,
             self.at,
-            self.accounts.ordered(),
+            [(key, account_of(form), order) for key, form, order in self.accounts.ordered()],
             [(key, incident_of(record), order) for key, record, order in self.incidents.ordered()],
             self.purchases.ordered(),
             (None if tally.at is None else as_stored(tally.at), tally.counts.items()),
@@ -127,36 +134,57 @@ class Fold:
     def _step(self, event: Event) -> Accepted | Refusal:
         # As step() of the rules of time order, on records; the timers have fired.
         policy, accounts, incidents = self.policy, self.accounts, self.incidents
-        record: Record | None
+        record: Record | None = None
+        lot: str | None = None
         try:
-            if isinstance(event, (Purchase, RefundRequest, Open)):
-                judged = judge(policy, accounts, {}, event)
+            if isinstance(event, IncidentEvent):
+                record = incidents[event.incident]
+                customer = record[CUSTOMER]
+                judged = judge_record(policy, record, accounts[customer], event)
                 if isinstance(judged, Refusal):
                     return judged
-                account, sent = judged.account, judged.notifications
-                record = None if isinstance(judged, Purchased) else record_of(judged.incident)
+                record, account, sent = judged
             else:
-                record = incidents[event.incident]
-                done = judge_record(policy, record, accounts[record[CUSTOMER]], event)
-                if isinstance(done, Refusal):
-                    return done
-                record, account, sent = done
-            changed = account is not accounts.get(account.customer)
-            account_due = account.next_timer_at(policy) if changed else None
+                customer = event.customer
+                before = accounts.get(customer)
+                form = (customer,) if before is None else before
+                quick: Any = None
+                if type(form) is tuple:
+                    if isinstance(event, Purchase):
+                        quick = purchase_record(policy, form, event)
+                        if quick is not None:
+                            account, bought, sent = quick
+                            lot = bought.id
+                    elif isinstance(event, Open):
+                        quick = open_record(policy, form, event)
+                        if quick is not None:
+                            record, account, sent = quick
+                if quick is None:
+                    by_value = judge(policy, {customer: account_of(form)}, {}, event)
+                    if isinstance(by_value, Refusal):
+                        return by_value
+                    account = account_form(by_value.account, policy)
+                    sent = by_value.notifications
+                    if isinstance(by_value, Purchased):
+                        lot = by_value.lot.id
+                    else:
+                        record = record_of(by_value.incident)
+            changed = account is not accounts.get(customer)
+            account_due = account_due_of(account, policy) if changed else None
             due = None if record is None else record_due(record)
         except PolicyError as error:
             return refusal_for(error)
         # Entities are never removed, so counting them gives a unique creation order.
         if changed:
             order = len(accounts) + len(incidents)
-            accounts.set(account.customer, account, due=account_due, order=order)
-        if record is None:
-            assert isinstance(judged, Purchased)
-            purchases = self.purchases
-            purchases.set(judged.lot.id, account.customer, due=None, order=len(purchases))
-        else:
+            accounts.set(customer, account, due=account_due, order=order)
+        if record is not None:
             order = len(accounts) + len(incidents)
             incidents.set(record[ID], record, due=due, order=order)
+        else:  # an accepted customer event without an incident is a purchase
+            assert lot is not None
+            purchases = self.purchases
+            purchases.set(lot, customer, due=None, order=len(purchases))
         self.notifications.extend(sent)
         return ACCEPTED
 
@@ -181,8 +209,20 @@ class Fold:
 _CUSTOMER: Final = itemgetter(CUSTOMER)
 
 
-def _record_timer(policy: Policy, record: Record) -> datetime | None:
+def _advance_account(
+    policy: Policy, form: AccountForm, t: datetime
+) -> tuple[AccountForm, tuple[Notification, ...]]:
+    if isinstance(form, Account):
+        return form.advance(policy, as_stored(t), inclusive=True)
+    return advance_account_record(policy, form, t)
+
+
+def _account_due(policy: Policy, form: AccountForm) -> datetime | None:
+    return account_due_of(form, policy)
+
+
+def _incident_due(policy: Policy, record: Record) -> datetime | None:
     return record_due(record)
 
 
-_RECORD_TIMERS: Final[IncidentTimers] = (advance_record, _record_timer)
+_RECORD_TIMERS: Final[Timers] = (_advance_account, _account_due, advance_record, _incident_due)

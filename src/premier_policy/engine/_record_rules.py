@@ -35,7 +35,7 @@ from premier_policy.base._instants import plain, stored
 from premier_policy.base._notifications import Notification, notify
 from premier_policy.base._refusal import Refusal
 from premier_policy.base._rules import RuleId
-from premier_policy.credits._account import Account
+from premier_policy.credits._record import AccountForm, account_form, account_of
 from premier_policy.incidents._allowance import Allowance
 from premier_policy.incidents._lifecycle import Step, apply_due
 from premier_policy.incidents._record import (
@@ -67,7 +67,7 @@ from premier_policy.terms._policy import Policy
 __all__ = ["RecordStep", "advance_record", "judge_record"]
 
 #: An accepted event on a record: the new record, the account and what to send.
-RecordStep: TypeAlias = tuple[Record, Account, tuple[Notification, ...]]
+RecordStep: TypeAlias = tuple[Record, AccountForm, tuple[Notification, ...]]
 _Quick: TypeAlias = Callable[
     [Policy, Record, IncidentEvent, datetime, State],
     "tuple[Record, tuple[Notification, ...]] | Refusal",
@@ -165,11 +165,11 @@ _QUICK: dict[type[IncidentEvent], tuple[Kind, _Quick]] = {
 
 
 def judge_record(
-    policy: Policy, record: Record, account: Account, event: IncidentEvent
+    policy: Policy, record: Record, account: AccountForm, event: IncidentEvent
 ) -> RecordStep | Refusal:
     """As :func:`~premier_policy.incidents._lifecycle.apply_due` on the incident
-    ``record`` holds (``account`` is its customer's; the engine has checked who may act
-    and fired the timers due before the event)."""
+    ``record`` holds (``account`` is its customer's, in the engine's form; the engine
+    has checked who may act and fired the timers due before the event)."""
     quick = _QUICK.get(type(event))
     if quick is not None:
         kind, handler = quick
@@ -180,11 +180,14 @@ def judge_record(
             if isinstance(done, Refusal):
                 return done
             return done[0], account, done[1]
-    step = apply_due(policy, incident_of(record), account, event)
+    value = account_of(account)
+    step = apply_due(policy, incident_of(record), value, event)
     if isinstance(step, Refusal):
         return step
     assert isinstance(step, Step)
-    return record_of(step.incident), step.account, step.notifications
+    # The same account value back means no change: the same form, as the quick path.
+    after = account if step.account is value else account_form(step.account, policy)
+    return record_of(step.incident), after, step.notifications
 
 
 def advance_record(

@@ -32,6 +32,7 @@ from premier_policy.base._events import (
     Resolve,
     StaffReply,
 )
+from premier_policy.base._instants import as_stored
 from premier_policy.base._notifications import Notification
 from premier_policy.base._owner import owner_refusal
 from premier_policy.base._refusal import Refusal
@@ -46,8 +47,8 @@ __all__ = [
     "ACCEPTED",
     "VALUE_TIMERS",
     "Accepted",
-    "IncidentTimers",
     "Sink",
+    "Timers",
     "Undo",
     "check_event",
     "fire",
@@ -75,7 +76,7 @@ _EVENTS = (
 
 _BY_CUSTOMER = (Purchase, RefundRequest, Open)
 
-A = TypeVar("A", bound=Entries[str, Account])
+A = TypeVar("A", bound=Entries[str, Any])
 I = TypeVar("I", bound=Entries[str, Any])  # noqa: E741 - the incidents' type, beside A
 P = TypeVar("P", bound=Entries[str, str])
 
@@ -124,23 +125,33 @@ class Sink(Protocol):
 Undo = list[tuple[bool, str, Any, datetime, int]]
 
 
-def _advance_value(
+def _advance_account(
+    policy: Policy, account: Account, t: datetime
+) -> tuple[Account, tuple[Notification, ...]]:
+    return account.advance(policy, as_stored(t), inclusive=True)
+
+
+def _account_due(policy: Policy, account: Account) -> datetime | None:
+    return account.next_timer_at(policy)
+
+
+def _advance_incident(
     policy: Policy, incident: Incident, t: datetime
 ) -> tuple[Incident, tuple[Notification, ...]]:
     return advance(policy, incident, t, inclusive=True)
 
 
-def _value_due(policy: Policy, incident: Incident) -> datetime | None:
+def _incident_due(policy: Policy, incident: Incident) -> datetime | None:
     return incident.next_timer_at(policy)
 
 
-#: How an incident's timers fire in a store: its timers due at or before an instant,
-#: and its next timer. The world's incidents are values; the engine's are records.
-IncidentTimers: TypeAlias = tuple[
-    Callable[[Policy, Any, datetime], tuple[Any, tuple[Notification, ...]]],
-    Callable[[Policy, Any], datetime | None],
-]
-VALUE_TIMERS: Final[IncidentTimers] = (_advance_value, _value_due)
+_Fires: TypeAlias = Callable[[Policy, Any, datetime], tuple[Any, tuple[Notification, ...]]]
+_Due: TypeAlias = Callable[[Policy, Any], datetime | None]
+#: How the entities of a store let time pass: an account's timers due at or before an
+#: instant and its next timer, then an incident's. The world's are values; the replay
+#: engine's are records (``engine/_fold.py``).
+Timers: TypeAlias = tuple[_Fires, _Due, _Fires, _Due]
+VALUE_TIMERS: Final[Timers] = (_advance_account, _account_due, _advance_incident, _incident_due)
 
 
 def fire(
@@ -152,13 +163,13 @@ def fire(
     undo: Undo | None = None,
     *,
     inclusive: bool,
-    timers: IncidentTimers = VALUE_TIMERS,
+    timers: Timers = VALUE_TIMERS,
 ) -> tuple[A, I]:
     """Fire every timer due before ``until`` (or at it, if ``inclusive``), one entity at a
     time in (instant, creation order), appending the notifications to ``sink`` as they
     come, so that they are in time order; ``undo`` records what each firing replaced.
-    ``timers`` says how an incident of ``incidents`` fires (values by default)."""
-    advance_incident, incident_due = timers
+    ``timers`` says how the entities fire (values by default)."""
+    advance_account, account_due, advance_incident, incident_due = timers
     while True:
         a, i = accounts.first, incidents.first
         # Orders are unique across both maps, so these tuples never compare keys.
@@ -170,8 +181,8 @@ def fire(
         due: datetime | None
         if nxt is a:
             before = account = accounts[key]
-            account, sent = account.advance(policy, t, inclusive=True)
-            due = account.next_timer_at(policy)
+            account, sent = advance_account(policy, account, t)
+            due = account_due(policy, account)
             accounts = accounts.set(key, account, due=due, order=order)
         else:
             before = incident = incidents[key]
@@ -294,7 +305,7 @@ def judge(
     return apply_due(policy, incident, accounts[incident.customer], event)
 
 
-def next_due(accounts: Entries[str, Account], incidents: Entries[str, Any]) -> datetime | None:
+def next_due(accounts: Entries[str, Any], incidents: Entries[str, Any]) -> datetime | None:
     a, i = accounts.first, incidents.first
     if a is None or (i is not None and i < a):
         a = i

@@ -18,11 +18,24 @@ import cattrs
 import pendulum
 from attrs import field, frozen
 
-from premier_policy.base._instants import zone
+from premier_policy.base._instants import stored, zone
 from premier_policy.base._notifications import Notification, NotificationLog, id_digest
 from premier_policy.base._refusal import Refusal
 from premier_policy.base._rules import RuleId
 from premier_policy.credits._account import Account
+from premier_policy.credits._record import (
+    CREDITS,
+    EXPIRES_AT,
+    LOT_ID,
+    PRICE,
+    PRODUCT,
+    PURCHASED_AT,
+    REMAINING,
+    AccountForm,
+    AccountRecord,
+    lots_of,
+)
+from premier_policy.credits._record import VERSION as LOT_VERSION
 from premier_policy.incidents._incident import Incident
 from premier_policy.incidents._record import (
     AREA,
@@ -213,10 +226,28 @@ class Outcome:
     next_event_at: pendulum.DateTime | None
 
 
-def customer_out(account: Account, as_of: pendulum.DateTime | None) -> CustomerOut:
-    """An account on the wire; its balance counts the lots usable at ``as_of``."""
-    balance = 0 if as_of is None else account.balance(as_of)
-    return CustomerOut(balance=balance, lots=tuple(view(LotOut, lot) for lot in account.lots))
+def _lot_out(f: AccountRecord) -> LotOut:
+    return LotOut(
+        id=f[LOT_ID], product=f[PRODUCT], credits=f[CREDITS], remaining=f[REMAINING],
+        purchased_at=stored(f[PURCHASED_AT]), expires_at=stored(f[EXPIRES_AT]),
+        price=f[PRICE], currency=f[PRICE].currency, policy_version=f[LOT_VERSION],
+    )  # fmt: skip
+
+
+def customer_out(account: AccountForm, as_of: pendulum.DateTime | None) -> CustomerOut:
+    """An account on the wire (a value, or the replay engine's record); its balance
+    counts the lots usable at ``as_of``."""
+    if isinstance(account, Account):
+        balance = 0 if as_of is None else account.balance(as_of)
+        return CustomerOut(balance=balance, lots=tuple(view(LotOut, lot) for lot in account.lots))
+    lots = [f for _, f in lots_of(account)]
+    return CustomerOut(
+        # Book.balance: the credits left in the lots valid at as_of.
+        balance=0
+        if as_of is None
+        else sum(f[REMAINING] for f in lots if f[PURCHASED_AT] <= as_of < f[EXPIRES_AT]),
+        lots=tuple(_lot_out(f) for f in lots),
+    )
 
 
 #: Instants as notification IDs write them (``utc_text``), by table lookups.

@@ -1,0 +1,124 @@
+"""The credits' common steps on account records agree with the account values."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from hypothesis import given
+from hypothesis import strategies as st
+
+from premier_policy import Account, Notification, Open, Policy, Purchase, Refusal, Step
+from premier_policy.base._instants import as_stored, plain
+from premier_policy.credits._book import Book
+from premier_policy.credits._record import account_due, account_form, account_of
+from premier_policy.engine._credit_rules import (
+    advance_account_record,
+    open_record,
+    purchase_record,
+)
+from premier_policy.incidents._lifecycle import open_incident
+from premier_policy.incidents._record import record_of
+from premier_policy.wire._outcome import customer_out
+
+# Lots valid a year, announced a week before: a few hundred days see both notices.
+POLICY = Policy(expiry_notice_days=7)
+START = pendulum.datetime(2026, 3, 20, 9, tz="UTC")
+
+_STEPS = st.lists(
+    st.tuples(
+        st.sampled_from(("purchase", "open", "open", "wait")),
+        st.integers(min_value=0, max_value=200).map(lambda d: timedelta(days=d, hours=d % 7)),
+        st.sampled_from(("single", "bundle-3", "p1")),
+    ),
+    max_size=14,
+)
+
+
+def _sent(notifications: tuple[Notification, ...]) -> list[tuple[object, ...]]:
+    return [(as_stored(n.at), n.kind, n.to, n.customer, n.incident) for n in notifications]
+
+
+@given(_STEPS)
+def test_an_account_record_lives_as_its_account_does(
+    steps: list[tuple[str, timedelta, str]],
+) -> None:
+    """Purchases (a repeated ID included), openings (with and without a usable credit)
+    and expiry notices fired one instant at a time: the record's step is the record of
+    the value's, or None exactly where the value refuses; the next timer and the
+    customer's view agree after each step."""
+    account, at, made = Account("acme"), START, 0
+    record = account_form(account, POLICY)
+    for kind, gap, product in steps:
+        at = at + gap
+        while (due := account.next_timer_at(POLICY)) is not None and due <= at:
+            account, fired = account.advance(POLICY, due, inclusive=True)
+            record, fired_here = advance_account_record(POLICY, record, plain(due))  # type: ignore[arg-type]
+            assert _sent(fired_here) == _sent(fired)
+        assert advance_account_record(POLICY, record, plain(at)) == (record, ())  # type: ignore[arg-type]
+        made += 1
+        if kind == "purchase":
+            lot_id = "p1" if product == "p1" else f"p{made}"
+            event = Purchase(
+                at=at, customer="acme", id=lot_id, product=product.replace("p1", "single")
+            )
+            by_value = account.purchase(POLICY, event)
+            by_record = purchase_record(POLICY, record, event)  # type: ignore[arg-type]
+            if isinstance(by_value, Refusal):
+                assert by_record is None
+                continue
+            assert by_record is not None
+            record, lot, sent = by_record
+            account = by_value.account
+            assert lot == by_value.lot
+            assert _sent(sent) == _sent(by_value.notifications)
+        elif kind == "open":
+            opening = Open(at=at, customer="acme", id=f"i{made}", area="setup")
+            step = open_incident(POLICY, account, opening)
+            quick = open_record(POLICY, record, opening)  # type: ignore[arg-type]
+            if isinstance(step, Refusal):
+                assert quick is None
+                continue
+            assert isinstance(step, Step)
+            assert quick is not None
+            incident, record, sent = quick
+            assert incident == record_of(step.incident)
+            account, by_value_sent = step.account, step.notifications
+            assert _sent(sent) == _sent(by_value_sent)
+        assert record == account_form(account, POLICY)
+        assert account_of(record) == account
+        assert account_due(record) == account.next_timer_at(POLICY)
+        assert customer_out(record, at) == customer_out(account, at)
+
+
+def test_an_account_past_the_small_book_stays_a_value() -> None:
+    """A record holds at most Book.SMALL lots: the purchase beyond is the value's to
+    make, and the account is held as the value from then on, its timers its own."""
+    record = account_form(Account("acme"), POLICY)
+    for n in range(Book.SMALL):
+        event = Purchase(at=START.add(minutes=n), customer="acme", id=f"p{n}", product="single")
+        bought = purchase_record(POLICY, record, event)  # type: ignore[arg-type]
+        assert bought is not None
+        record = bought[0]
+    last = Purchase(at=START.add(hours=1), customer="acme", id="p-last", product="single")
+    assert purchase_record(POLICY, record, last) is None  # type: ignore[arg-type]
+    by_value = account_of(record).purchase(POLICY, last)
+    assert not isinstance(by_value, Refusal)
+    kept = account_form(by_value.account, POLICY)
+    assert kept is by_value.account
+    assert account_of(kept) is kept
+    assert account_due(kept, POLICY) == by_value.account.next_timer_at(POLICY)
+
+
+def test_an_opening_outside_the_areas_is_the_lifecycles_to_refuse() -> None:
+    """Custom development and unknown areas go to the lifecycle, which words the refusal
+    and takes no credit."""
+    account = Account("acme").purchase(
+        POLICY, Purchase(at=START, customer="acme", id="p1", product="single")
+    )
+    assert not isinstance(account, Refusal)
+    record = account_form(account.account, POLICY)
+    for area in ("custom_development", "gardening"):
+        opening = Open(at=START, customer="acme", id="i1", area=area)
+        assert open_record(POLICY, record, opening) is None  # type: ignore[arg-type]
+        assert isinstance(open_incident(POLICY, account.account, opening), Refusal)
