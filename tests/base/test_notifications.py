@@ -93,6 +93,7 @@ def numbered(batches: list[tuple[Notification, ...]]) -> list[Notification]:
     start=st.none() | st.integers(-8, 8),
     stop=st.none() | st.integers(-8, 8),
     step=st.none() | st.integers(-3, 3).filter(bool),
+    chunk=st.sampled_from((1, 2, 3, NotificationLog.CHUNK)),
 )
 def test_log_reads_like_the_list_it_was_given(
     batches: list[tuple[Notification, ...]],
@@ -101,12 +102,20 @@ def test_log_reads_like_the_list_it_was_given(
     start: int | None,
     stop: int | None,
     step: int | None,
+    chunk: int,
 ) -> None:
     """The engine's log holds the notifications it was given, in order, each numbered
-    among the identical ones at its instant; a rollback takes back the notifications
-    and their numbering (what a refused event undoes)."""
-    log, model = NotificationLog(), numbered(batches)
+    among the identical ones at its instant, however its rows were sealed (a mark before
+    each batch, as the engine takes one before each event); a rollback takes back the
+    notifications and their numbering (what a refused event undoes)."""
+
+    class Log(NotificationLog):
+        __slots__ = ()
+        CHUNK = chunk
+
+    log, model = Log(), numbered(batches)
     for batch in batches[:cut]:
+        log.mark()
         log.extend(batch)
     mark = log.mark()
     for batch in batches[cut:]:

@@ -409,11 +409,10 @@ def _written(
 
 
 def test_a_result_log_is_written_as_its_result_views_are() -> None:
-    """The replay's result log (refusals, and any other value for an accepted event)
-    reads as ResultOut views, negative indexes and slices included, and is written as
-    those views are."""
+    """The replay's result log (a count and the refusals by index) reads as ResultOut
+    views, negative indexes and slices included, and is written as those views are."""
     refusal = Refusal(RuleId.CREDITS_NO_REFUNDS, "no")
-    log = ResultLog(["accepted", refusal, None])
+    log = ResultLog(3, {1: refusal})
     views = (
         ResultOut(index=0, accepted=True),
         ResultOut(index=1, accepted=False, rule=RuleId.CREDITS_NO_REFUNDS, message="no"),

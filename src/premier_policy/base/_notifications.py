@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
+from itertools import chain
 from types import MappingProxyType
-from typing import Final, Literal, get_args, overload
+from typing import Any, ClassVar, Final, Literal, get_args, overload
 
 import pendulum
 from attrs import frozen
@@ -249,11 +251,15 @@ class NotificationLog(Sequence[Notification]):
     """Notifications in emission order, kept as six parallel lists, numbered as they
     come (:class:`Tally`).
 
-    The replay engine logs every notification of a replay, hundreds of thousands in a
-    long one. As :class:`Notification` objects they were the most numerous objects the
+    The replay engine logs every notification of a replay, a million and more in a long
+    one. As :class:`Notification` objects they were the most numerous objects the
     garbage collector traced on each of its passes, so the cost per event grew with the
-    length of the replay; as lists of shared instants and strings they add none.
-    Reading an item builds its :class:`Notification`.
+    length of the replay; as lists of plain instants and strings they add none. A list
+    still has each of its items visited on every full pass, though: so the lists hold
+    the latest rows only, and every :data:`CHUNK` rows or so are sealed into tuples,
+    which the collector leaves alone. Rows are sealed when a :meth:`mark` is taken, so a
+    :meth:`rollback` never reaches a sealed one. Reading an item builds its
+    :class:`Notification`.
 
     >>> at = pendulum.datetime(2026, 11, 27, 10, tz="UTC")
     >>> log = NotificationLog()
@@ -269,9 +275,15 @@ class NotificationLog(Sequence[Notification]):
     True
     """
 
-    __slots__ = ("at", "customer", "incident", "kind", "seq", "tally", "to")
+    __slots__ = ("_sealed", "_starts", "at", "customer", "incident", "kind", "seq", "tally", "to")
+
+    #: About how many rows are sealed together.
+    CHUNK: ClassVar[int] = 4096
 
     def __init__(self, tally: Tally | None = None) -> None:
+        # The sealed rows: per chunk, its six columns as tuples, and where it starts.
+        self._sealed: list[tuple[tuple[Any, ...], ...]] = []
+        self._starts: list[int] = []
         self.at: list[datetime] = []
         self.kind: list[NotificationKind] = []
         self.to: list[Audience] = []
@@ -302,14 +314,32 @@ class NotificationLog(Sequence[Notification]):
             self.incident.append(incident)
             self.seq.append(next_seq(at, (kind, to, customer, incident)))
 
+    def _columns(self) -> tuple[list[Any], ...]:
+        return (self.at, self.kind, self.to, self.customer, self.incident, self.seq)
+
+    def columns(self) -> Iterator[Iterable[Any]]:
+        """The six columns (at, kind, to, customer, incident, seq), each in order."""
+        for n, column in enumerate(self._columns()):
+            yield chain.from_iterable((*(chunk[n] for chunk in self._sealed), column))
+
     def mark(self) -> tuple[int, tuple[datetime | None, dict[TallyKey, int]]]:
         """The state to :meth:`rollback` to."""
-        return len(self.at), self.tally.mark()
+        if len(self.at) >= self.CHUNK:
+            self._starts.append(self._sealed_size())
+            self._sealed.append(tuple(tuple(column) for column in self._columns()))
+            for column in self._columns():
+                column.clear()
+        return len(self), self.tally.mark()
+
+    def _sealed_size(self) -> int:
+        return self._starts[-1] + len(self._sealed[-1][0]) if self._sealed else 0
 
     def rollback(self, mark: tuple[int, tuple[datetime | None, dict[TallyKey, int]]]) -> None:
         """Take back every notification added since ``mark`` (what a refused event
         undoes), their numbering included."""
-        size, tallied = mark
+        size = mark[0] - self._sealed_size()
+        tallied = mark[1]
+        assert size >= 0, "a mark taken before the last sealing"
         self.tally.rollback(
             tallied,
             zip(
@@ -328,7 +358,7 @@ class NotificationLog(Sequence[Notification]):
             del column[size:]
 
     def __len__(self) -> int:
-        return len(self.at)
+        return self._sealed_size() + len(self.at)
 
     @overload
     def __getitem__(self, index: int) -> Notification: ...
@@ -339,18 +369,17 @@ class NotificationLog(Sequence[Notification]):
     def __getitem__(self, index: int | slice) -> Notification | Sequence[Notification]:
         if isinstance(index, slice):
             return [self[i] for i in range(len(self))[index]]
-        return _made(
-            as_stored(self.at[index]), self.kind[index], self.to[index], self.customer[index],
-            self.incident[index], self.seq[index],
-        )  # fmt: skip
+        position = range(len(self))[index]  # an IndexError as a list's; negatives count back
+        sealed = self._sealed_size()
+        if position >= sealed:
+            columns: tuple[Sequence[Any], ...] = self._columns()
+            position -= sealed
+        else:
+            chunk = bisect_right(self._starts, position) - 1
+            columns, position = self._sealed[chunk], position - self._starts[chunk]
+        at, kind, to, customer, incident, seq = (column[position] for column in columns)
+        return _made(as_stored(at), kind, to, customer, incident, seq)
 
     def __iter__(self) -> Iterator[Notification]:
-        return map(
-            _made,
-            map(as_stored, self.at),
-            self.kind,
-            self.to,
-            self.customer,
-            self.incident,
-            self.seq,
-        )
+        at, *rest = self.columns()
+        return map(_made, map(as_stored, at), *rest)

@@ -24,7 +24,7 @@ from premier_policy.base._events import Event
 from premier_policy.base._notifications import Notification
 from premier_policy.base._refusal import Refusal
 from premier_policy.engine._fold import Fold
-from premier_policy.engine._time_order import Accepted, refusal_for
+from premier_policy.engine._time_order import ACCEPTED, Accepted, refusal_for
 from premier_policy.engine._world import World
 from premier_policy.incidents._record import IncidentRecords
 from premier_policy.terms._policy import Policy
@@ -131,15 +131,16 @@ def replay(scenario: object) -> dict[str, Any]:
     """
     doc = read_scenario(scenario)
     fold = Fold(doc.policy) if doc.state is None else Fold.restored(doc.state)
-    # ACCEPTED is one shared value: holding it per event creates nothing for the garbage
-    # collector to scan, and the outcome writes each result without a ResultOut.
-    results: list[Accepted | Refusal] = []
-    for raw in doc.events:
+    # Only the refusals are kept: a list of a result per event would have each of its
+    # items visited by every full pass of the garbage collector.
+    refusals: dict[int, Refusal] = {}
+    for index, raw in enumerate(doc.events):
         try:
             result = fold.apply(event_from_dict(raw))
         except PolicyError as error:
             result = refusal_for(error)
-        results.append(result)
+        if result is not ACCEPTED:
+            refusals[index] = result  # type: ignore[assignment]
     as_of = doc.until if doc.until is not None else fold.at
     # Without until, the snapshot is the world after its last event: the timers due at
     # that instant stay pending, as they do in a straight replay (the outcome's view
@@ -154,7 +155,7 @@ def replay(scenario: object) -> dict[str, Any]:
         state = fold.snapshot()
     outcome = Outcome(
         as_of=as_of,
-        results=ResultLog(results),
+        results=ResultLog(len(doc.events), refusals),
         customers={name: customer_out(acct, as_of) for name, acct in fold.accounts.items()},
         incidents=IncidentRecords(fold.incidents),
         notifications=fold.notifications,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final, TypeVar, cast, overload
 from zoneinfo import ZoneInfo
@@ -161,26 +161,28 @@ class ResultOut:
 
 
 class ResultLog(Sequence[ResultOut]):
-    """The results of a replay, one per event: its :class:`Refusal`, or any other value
-    for an accepted event. Reading an item builds its :class:`ResultOut`; the outcome
-    writes them without one.
+    """The results of a replay, one per event: kept as the number of events and the
+    refusals by index; every other event was accepted. Reading an item builds its
+    :class:`ResultOut`; the outcome writes them without one.
 
-    A replay keeps one shared value per accepted event, which creates nothing for the
-    garbage collector to scan, and 100,000 results written as ``ResultOut`` values first
-    cost a tenth of the whole outcome's writing.
+    A replay of a million events has a few tens of thousands of refusals: a list of a
+    result per event would have each of its items visited by every full pass of the
+    garbage collector, and 100,000 results written as ``ResultOut`` values first cost a
+    tenth of the whole outcome's writing.
 
-    >>> results = ResultLog(["accepted", Refusal(RuleId.CREDITS_NO_REFUNDS, "no")])
+    >>> results = ResultLog(2, {1: Refusal(RuleId.CREDITS_NO_REFUNDS, "no")})
     >>> len(results), results[0], results[-1].rule.value, [r.index for r in results[1:]]
     (2, ResultOut(index=0, accepted=True, rule=None, message=None), 'credits.no-refunds', [1])
     """
 
-    __slots__ = ("results",)
+    __slots__ = ("refusals", "size")
 
-    def __init__(self, results: Sequence[object]) -> None:
-        self.results = results
+    def __init__(self, size: int, refusals: Mapping[int, Refusal]) -> None:
+        self.size = size
+        self.refusals = refusals
 
     def __len__(self) -> int:
-        return len(self.results)
+        return self.size
 
     @overload
     def __getitem__(self, index: int) -> ResultOut: ...
@@ -191,11 +193,11 @@ class ResultLog(Sequence[ResultOut]):
     def __getitem__(self, index: int | slice) -> ResultOut | Sequence[ResultOut]:
         if isinstance(index, slice):
             return [self[i] for i in range(len(self))[index]]
-        result = self.results[index]
-        position = index if index >= 0 else index + len(self)
-        if isinstance(result, Refusal):
+        position = range(self.size)[index]  # an IndexError as a list's; negatives count back
+        refusal = self.refusals.get(position)
+        if refusal is not None:
             return ResultOut(
-                index=position, accepted=False, rule=result.rule, message=result.message
+                index=position, accepted=False, rule=refusal.rule, message=refusal.message
             )
         return ResultOut(index=position, accepted=True)
 
@@ -203,12 +205,14 @@ class ResultLog(Sequence[ResultOut]):
 def results_out(log: ResultLog) -> list[dict[str, Any]]:
     """``log`` as the outcome writes it: each :class:`ResultOut` unstructured, its
     defaults left out (a test holds the two equal)."""
+    refusals = log.refusals
     return [
-        {"index": index, "accepted": False, "rule": result.rule.value, "message": result.message}
-        if isinstance(result, Refusal)
-        else {"index": index, "accepted": True}
-        for index, result in enumerate(log.results)
-    ]
+        {"index": index, "accepted": True}
+        if (refusal := refusals.get(index)) is None
+        else {"index": index, "accepted": False, "rule": refusal.rule.value,
+              "message": refusal.message}
+        for index in range(log.size)
+    ]  # fmt: skip
 
 
 @frozen(kw_only=True)
@@ -328,9 +332,7 @@ def _outcome_converter(tz_name: str) -> cattrs.Converter:
         out = []
         last: object = None
         local = utc = ""
-        for at, kind, to, customer, incident, seq in zip(
-            log.at, log.kind, log.to, log.customer, log.incident, log.seq, strict=True
-        ):
+        for at, kind, to, customer, incident, seq in zip(*log.columns(), strict=True):
             if at is not last:
                 last, local, utc = at, iso(at), _UTC_TEXT(at)
             out.append(
