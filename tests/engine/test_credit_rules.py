@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pendulum
@@ -19,11 +20,13 @@ from premier_policy.engine._credit_rules import (
 )
 from premier_policy.incidents._lifecycle import open_incident
 from premier_policy.incidents._record import record_of
-from premier_policy.wire._outcome import customer_out
+from premier_policy.wire._outcome import CustomerRecords, _outcome_converter, customer_out
 
 # Lots valid a year, announced a week before: a few hundred days see both notices.
 POLICY = Policy(expiry_notice_days=7)
 START = pendulum.datetime(2026, 3, 20, 9, tz="UTC")
+#: The outcome's writer: a customer's record is written as its account value is.
+WRITER = _outcome_converter("Europe/Paris")
 
 _STEPS = st.lists(
     st.tuples(
@@ -46,7 +49,7 @@ def test_an_account_record_lives_as_its_account_does(
     """Purchases (a repeated ID included), openings (with and without a usable credit)
     and expiry notices fired one instant at a time: the record's step is the record of
     the value's, or None exactly where the value refuses; the next timer and the
-    customer's view agree after each step."""
+    customer's writing in the outcome (key order included) agree after each step."""
     account, at, made = Account("acme"), START, 0
     record = account_form(account, POLICY)
     for kind, gap, product in steps:
@@ -88,7 +91,10 @@ def test_an_account_record_lives_as_its_account_does(
         assert record == account_form(account, POLICY)
         assert account_of(record) == account
         assert account_due(record) == account.next_timer_at(POLICY)
-        assert customer_out(record, at) == customer_out(account, at)
+        written = WRITER.unstructure(CustomerRecords({"acme": record}, at))
+        assert json.dumps(written) == json.dumps(
+            {"acme": WRITER.unstructure(customer_out(account, at))}
+        )
 
 
 def test_an_account_past_the_small_book_stays_a_value() -> None:

@@ -5,9 +5,10 @@ lot, its instants and the memo of its notice schedule: some sixty objects for a
 customer of a few lots, which CPython's cyclic garbage collector traces on each of its
 full passes, and which each purchase, opening and notice partly remakes. The replay
 engine keeps an account of at most :attr:`Book.SMALL <premier_policy.credits._book.Book.SMALL>`
-lots as one tuple instead: the customer, then each lot's fields in purchase order
-(:data:`LOT_FIELDS` each), instants as standard-library datetimes in UTC. A larger
-account stays a value, whose book indexes its lots.
+lots as one flat tuple instead: the customer, then each lot's fields in purchase order
+(:data:`LOT_FIELDS` each), instants as standard-library datetimes in UTC, so that the
+collector stops tracing it at its first look (a tuple of tuples takes it a pass per
+level). A larger account stays a value, whose book indexes its lots.
 
 A lot's record also holds the instant of its ``credits_expiring`` notice under the
 engine's policy (``None`` when it sends none), which the value computes when first asked.
@@ -32,20 +33,23 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Final, TypeAlias
 
+from premier_policy.base._copies import maker
 from premier_policy.base._instants import plain, stored
 from premier_policy.credits._account import Account
 from premier_policy.credits._book import Book
 from premier_policy.credits._lots import ExpiryNotice, Lot, notice_at
+from premier_policy.terms._money import Money
 from premier_policy.terms._policy import Policy
 
 __all__ = [
+    "AMOUNT",
     "CREDITS",
+    "CURRENCY",
     "EXPIRES_AT",
     "EXPIRING_AT",
     "LOT_FIELDS",
     "LOT_ID",
     "NOTICES",
-    "PRICE",
     "PRODUCT",
     "PURCHASED_AT",
     "REMAINING",
@@ -65,12 +69,13 @@ AccountRecord: TypeAlias = tuple[Any, ...]
 #: How the engine holds an account: a record, or the value once it has many lots.
 AccountForm: TypeAlias = "AccountRecord | Account"
 
-# A lot's fields, from its start: Lot's own in order, then its expiring notice's instant.
+# A lot's fields, from its start: Lot's own in order, its price as amount and currency
+# (a Money value would keep the record traced), then its expiring notice's instant.
 (
-    LOT_ID, PRODUCT, CREDITS, REMAINING, PURCHASED_AT, EXPIRES_AT, PRICE, NOTICES, VERSION,
-    EXPIRING_AT,
-) = range(10)  # fmt: skip
-LOT_FIELDS: Final = 10
+    LOT_ID, PRODUCT, CREDITS, REMAINING, PURCHASED_AT, EXPIRES_AT, AMOUNT, CURRENCY, NOTICES,
+    VERSION, EXPIRING_AT,
+) = range(11)  # fmt: skip
+LOT_FIELDS: Final = 11
 
 
 def lot_fields(lot: Lot, policy: Policy) -> tuple[Any, ...]:
@@ -78,7 +83,8 @@ def lot_fields(lot: Lot, policy: Policy) -> tuple[Any, ...]:
     expiring = notice_at(policy, lot, "credits_expiring")
     return (
         lot.id, lot.product, lot.credits, lot.remaining, plain(lot.purchased_at),
-        plain(lot.expires_at), lot.price, lot.notices, lot.policy_version,
+        plain(lot.expires_at), lot.price.amount, lot.price.currency, lot.notices,
+        lot.policy_version,
         None if expiring is None else plain(expiring),
     )  # fmt: skip
 
@@ -100,11 +106,14 @@ def lots_of(record: AccountRecord) -> Iterator[tuple[int, AccountRecord]]:
         yield start, record[start : start + LOT_FIELDS]
 
 
+_money: Final = maker(Money)
+
+
 def _lot(f: AccountRecord) -> Lot:
     return Lot(
         id=f[LOT_ID], product=f[PRODUCT], credits=f[CREDITS], remaining=f[REMAINING],
         purchased_at=stored(f[PURCHASED_AT]), expires_at=stored(f[EXPIRES_AT]),
-        price=f[PRICE], notices=f[NOTICES], policy_version=f[VERSION],
+        price=_money(f[AMOUNT], f[CURRENCY]), notices=f[NOTICES], policy_version=f[VERSION],
     )  # fmt: skip
 
 

@@ -30,7 +30,7 @@ from premier_policy.incidents._record import IncidentRecords
 from premier_policy.terms._policy import Policy
 from premier_policy.wire._converter import ScenarioError
 from premier_policy.wire._events import event_from_dict
-from premier_policy.wire._outcome import Outcome, ResultLog, customer_out, outcome_dict
+from premier_policy.wire._outcome import CustomerRecords, Outcome, ResultLog, outcome_dict
 from premier_policy.wire._scenario import Scenario, read_scenario
 
 __all__ = ["Moment", "Trace", "replay", "trace"]
@@ -156,7 +156,7 @@ def replay(scenario: object) -> dict[str, Any]:
     outcome = Outcome(
         as_of=as_of,
         results=ResultLog(len(doc.events), refusals),
-        customers={name: customer_out(acct, as_of) for name, acct in fold.accounts.items()},
+        customers=CustomerRecords(fold.accounts, as_of),
         incidents=IncidentRecords(fold.incidents),
         notifications=fold.notifications,
         next_event_at=fold.next_event_at,

@@ -18,16 +18,17 @@ import cattrs
 import pendulum
 from attrs import field, frozen
 
-from premier_policy.base._instants import stored, zone
+from premier_policy.base._instants import zone
 from premier_policy.base._notifications import Notification, NotificationLog, id_digest
 from premier_policy.base._refusal import Refusal
 from premier_policy.base._rules import RuleId
 from premier_policy.credits._account import Account
 from premier_policy.credits._record import (
+    AMOUNT,
     CREDITS,
+    CURRENCY,
     EXPIRES_AT,
     LOT_ID,
-    PRICE,
     PRODUCT,
     PURCHASED_AT,
     REMAINING,
@@ -222,7 +223,8 @@ class Outcome:
     as_of: pendulum.DateTime | None
     #: A sequence, or the replay engine's log (written without a ResultOut per item).
     results: tuple[ResultOut, ...] | ResultLog
-    customers: dict[str, CustomerOut]
+    #: A dict, or the replay engine's accounts (written without a CustomerOut each).
+    customers: dict[str, CustomerOut] | CustomerRecords
     #: A dict, or the replay engine's records (written without an Incident per item).
     incidents: dict[str, Incident] | IncidentRecords
     #: A tuple, or the replay engine's log (written without a Notification per item).
@@ -230,28 +232,20 @@ class Outcome:
     next_event_at: pendulum.DateTime | None
 
 
-def _lot_out(f: AccountRecord) -> LotOut:
-    return LotOut(
-        id=f[LOT_ID], product=f[PRODUCT], credits=f[CREDITS], remaining=f[REMAINING],
-        purchased_at=stored(f[PURCHASED_AT]), expires_at=stored(f[EXPIRES_AT]),
-        price=f[PRICE], currency=f[PRICE].currency, policy_version=f[LOT_VERSION],
-    )  # fmt: skip
+def customer_out(account: Account, as_of: pendulum.DateTime | None) -> CustomerOut:
+    """An account on the wire; its balance counts the lots usable at ``as_of``."""
+    balance = 0 if as_of is None else account.balance(as_of)
+    return CustomerOut(balance=balance, lots=tuple(view(LotOut, lot) for lot in account.lots))
 
 
-def customer_out(account: AccountForm, as_of: pendulum.DateTime | None) -> CustomerOut:
-    """An account on the wire (a value, or the replay engine's record); its balance
-    counts the lots usable at ``as_of``."""
-    if isinstance(account, Account):
-        balance = 0 if as_of is None else account.balance(as_of)
-        return CustomerOut(balance=balance, lots=tuple(view(LotOut, lot) for lot in account.lots))
-    lots = [f for _, f in lots_of(account)]
-    return CustomerOut(
-        # Book.balance: the credits left in the lots valid at as_of.
-        balance=0
-        if as_of is None
-        else sum(f[REMAINING] for f in lots if f[PURCHASED_AT] <= as_of < f[EXPIRES_AT]),
-        lots=tuple(_lot_out(f) for f in lots),
-    )
+@frozen
+class CustomerRecords:
+    """The replay engine's accounts (records, or values past ``Book.SMALL`` lots) as the
+    outcome's customers at ``as_of``: written straight from the records, in the shape
+    of :class:`CustomerOut` (a test holds the two equal)."""
+
+    accounts: Mapping[str, AccountForm]
+    as_of: pendulum.DateTime | None
 
 
 #: Instants as notification IDs write them (``utc_text``), by table lookups.
@@ -313,6 +307,59 @@ def _outcome_converter(tz_name: str) -> cattrs.Converter:
         return {key: record_out(record) for key, record in records.records.items()}
 
     converter.register_unstructure_hook(IncidentRecords, records_out)
+
+    def lot_out(f: AccountRecord) -> dict[str, Any]:
+        # The shape of LotOut.
+        return {
+            "id": f[LOT_ID],
+            "product": f[PRODUCT],
+            "credits": f[CREDITS],
+            "remaining": f[REMAINING],
+            "purchased_at": iso(f[PURCHASED_AT]),
+            "expires_at": iso(f[EXPIRES_AT]),
+            "price": f"{f[AMOUNT]:f}",  # Money.amount_text
+            "currency": f[CURRENCY],
+            "policy_version": f[LOT_VERSION],
+        }
+
+    def account_out(form: AccountForm, as_of: pendulum.DateTime | None) -> dict[str, Any]:
+        if isinstance(form, Account):
+            written: dict[str, Any] = converter.unstructure(customer_out(form, as_of))
+            return written
+        lots = [f for _, f in lots_of(form)]
+        return {
+            # Book.balance: the credits left in the lots valid at as_of.
+            "balance": 0
+            if as_of is None
+            else sum(f[REMAINING] for f in lots if f[PURCHASED_AT] <= as_of < f[EXPIRES_AT]),
+            "lots": [lot_out(f) for f in lots],
+        }
+
+    def customers_out(customers: CustomerRecords) -> dict[str, Any]:
+        as_of = customers.as_of
+        return {name: account_out(form, as_of) for name, form in customers.accounts.items()}
+
+    converter.register_unstructure_hook(CustomerRecords, customers_out)
+    written_in_order = converter.get_unstructure_hook(Outcome)
+
+    def outcome_out(outcome: Outcome) -> dict[str, Any]:
+        # The incidents and customers first: their dicts hold lists, which the garbage
+        # collector traces, and its passes while they are made then do not visit the
+        # lists of results and notifications, which do not exist yet (a million items
+        # each in a long replay). The keys keep the documented order.
+        if isinstance(outcome.incidents, IncidentRecords):
+            early = {
+                "customers": converter.unstructure(outcome.customers),
+                "incidents": converter.unstructure(outcome.incidents),
+            }
+            rest: dict[str, Any] = written_in_order(
+                attrs.evolve(outcome, customers={}, incidents={})
+            )
+            return {key: early.get(key, value) for key, value in rest.items()}
+        done: dict[str, Any] = written_in_order(outcome)
+        return done
+
+    converter.register_unstructure_hook(Outcome, outcome_out)
 
     def notification_out(n: Notification) -> dict[str, Any]:
         # Its id in place of its seq: a host needs the one, and the other is in it.
