@@ -371,3 +371,22 @@ def test_a_notice_due_at_the_restore_that_refills_its_lot_is_sent() -> None:
     assert ledger.entries[-1].text == (
         "lot p1: 1 unused credit(s) expire 2027-11-02 09:00 CET; customer told (credits_expiring)"
     )
+
+
+def test_a_purchase_id_given_again_is_listed_refused_with_its_lot() -> None:
+    """input.duplicate-id: a retried purchase is no move of a credit; the ledger lists
+    it refused, naming the lot it would have made, the balance unchanged."""
+    doc = {
+        "events": [
+            at("2026-11-02T09:00:00+01:00", "purchase", customer="a", id="p1", product="single"),
+            at("2026-11-02T09:05:00+01:00", "purchase", customer="a", id="p1", product="single"),
+        ]
+    }
+    _, refused = credit_ledger(doc, "a").entries
+    assert (refused.kind, refused.rule, refused.lot, refused.incident) == (
+        "refused",
+        RuleId.INPUT_DUPLICATE_ID,
+        "p1",
+        None,
+    )
+    assert (refused.change, refused.balance) == (0, 1)
