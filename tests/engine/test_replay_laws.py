@@ -20,6 +20,7 @@ from premier_policy.strategies._scenarios import ScenarioPair
 from premier_policy.strategies._scenarios import _scenario_pairs as scenario_pairs
 from premier_policy.wire._events import EVENT_TYPES
 from premier_policy.wire._outcome import Outcome, ResultOut, customer_out, outcome_dict
+from premier_policy.wire._snapshot import digest_of
 
 VALID = scenarios(valid="valid", max_size=14)
 
@@ -242,3 +243,42 @@ def test_any_json_is_an_outcome_or_a_scenario_error(document: object) -> None:
         "notifications",
         "next_event_at",
     }
+
+
+def _edited(state: dict[str, Any], edit: Any) -> dict[str, Any]:
+    """``state`` changed by ``edit`` and sealed again: a snapshot the reader accepts
+    that the rules themselves could not have made."""
+    edit(state)
+    state["digest"] = digest_of(state)
+    return state
+
+
+def _started(product: str) -> dict[str, Any]:
+    events = [
+        {"at": "2026-11-27T10:00:00+01:00", "type": "purchase", "customer": "acme", "id": "p1",
+         "product": product},
+        {"at": "2026-11-27T10:00:00+01:00", "type": "open", "customer": "acme", "id": "i1",
+         "area": "setup"},
+    ]  # fmt: skip
+    state: dict[str, Any] = replay({"events": events, "return_state": True})["state"]
+    return state
+
+
+def test_restored_states_the_rules_could_not_make_replay_as_the_world_does() -> None:
+    """Two hand-edited snapshots: a pending target breached before its due instant (a
+    resolution is the value's to refuse), and a used-up lot under a policy version the
+    policy lacks (no timer asks for its terms, so nothing fails). The engine answers as
+    the world does."""
+
+    def breached_early(state: dict[str, Any]) -> None:
+        state["incidents"][0]["response_targets"][0]["breached"] = True
+
+    def unknown_version(state: dict[str, Any]) -> None:
+        state["accounts"][0]["lots"][0]["policy_version"] = 1
+
+    resolve = {"at": "2026-11-27T10:30:00+01:00", "type": "resolve", "incident": "i1"}
+    early = {"state": _edited(_started("bundle-3"), breached_early), "events": [resolve]}
+    assert replay(early) == _by_world(early)
+    assert replay(early)["results"][0]["rule"] == "response.target"
+    unknown = {"state": _edited(_started("single"), unknown_version), "events": []}
+    assert replay(unknown) == _by_world(unknown)

@@ -34,6 +34,7 @@ from datetime import datetime
 from typing import Any, Final, TypeAlias
 
 from premier_policy.base._copies import maker
+from premier_policy.base._errors import PolicyError
 from premier_policy.base._instants import plain, stored
 from premier_policy.credits._account import Account
 from premier_policy.credits._book import Book
@@ -95,8 +96,13 @@ def account_form(account: Account, policy: Policy) -> AccountForm:
     if len(lots) > Book.SMALL:
         return account
     fields: list[Any] = [account.customer]
-    for lot in lots:
-        fields += lot_fields(lot, policy)
+    try:
+        for lot in lots:
+            fields += lot_fields(lot, policy)
+    except PolicyError:
+        # A restored lot may name a policy version the policy lacks, used up so that no
+        # timer asks for its terms; the value asks only when one does, and so stays.
+        return account
     return tuple(fields)
 
 

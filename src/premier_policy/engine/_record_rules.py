@@ -10,10 +10,11 @@ allowance's rules and the notifications are the lifecycle's own. Every other eve
 lifecycle itself, through the value. ``tests/engine/test_record_rules.py`` holds the two
 equal event by event, and the engine-against-world laws replay by replay.
 
-The checks :meth:`ResponseTarget.meet` and :meth:`~ResponseTarget.drop` make on the
-value cannot fail in the engine, so they are not made here: events come in time order
-(``input.out-of-order``), a target starts at an event, and a target is breached by its
-timer, which fires before any event after its due instant.
+The check :meth:`ResponseTarget.meet` makes on the value cannot fail in the engine, so
+it is not made here: events come in time order (``input.out-of-order``) and a target
+starts at an event or, restored, no later than the snapshot's instant. A target the
+rules breached did so at its due instant, but a restored one may say breached earlier:
+a resolution then goes to the value, whose :meth:`~ResponseTarget.drop` refuses it.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ __all__ = ["RecordStep", "advance_record", "judge_record"]
 RecordStep: TypeAlias = tuple[Record, AccountForm, tuple[Notification, ...]]
 _Quick: TypeAlias = Callable[
     [Policy, Record, IncidentEvent, datetime, State],
-    "tuple[Record, tuple[Notification, ...]] | Refusal",
+    "tuple[Record, tuple[Notification, ...]] | Refusal | None",
 ]
 
 _new_allowance: Final = maker(Allowance)
@@ -131,10 +132,14 @@ def _log_time(
 
 def _resolve(
     policy: Policy, r: Record, event: IncidentEvent, at: datetime, state: State
-) -> tuple[Record, tuple[Notification, ...]]:
+) -> tuple[Record, tuple[Notification, ...]] | None:
     new = list(r)
     if _pending(r):
-        # The lifecycle's _dropped (ResponseTarget.drop): the target stops at the resolution.
+        # The lifecycle's _dropped (ResponseTarget.drop): the target stops at the resolution,
+        # which a breached target allows only once due (a restored state may hold one
+        # breached early: the value's drop refuses it).
+        if r[_BREACHED] and at < r[_DUE]:
+            return None
         new[_DROPPED] = at
     new[STATE], new[RESOLVED_AT] = state, at
     new[AUTO_CLOSE_AT] = plain(policy.wall_add(event.at, days=policy.auto_close_days))
@@ -179,7 +184,8 @@ def judge_record(
             done = handler(terms, record, event, plain(event.at), move)
             if isinstance(done, Refusal):
                 return done
-            return done[0], account, done[1]
+            if done is not None:  # None: the value's rules say what is wrong
+                return done[0], account, done[1]
     value = account_of(account)
     step = apply_due(policy, incident_of(record), value, event)
     if isinstance(step, Refusal):
