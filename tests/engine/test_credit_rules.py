@@ -90,7 +90,7 @@ def test_an_account_record_lives_as_its_account_does(
             assert _sent(sent) == _sent(by_value_sent)
         assert record == account_form(account, POLICY)
         assert account_of(record) == account
-        assert account_due(record) == account.next_timer_at(POLICY)
+        assert account_due(record, POLICY) == account.next_timer_at(POLICY)
         written = WRITER.unstructure(CustomerRecords({"acme": record}, at))
         assert json.dumps(written) == json.dumps(
             {"acme": WRITER.unstructure(customer_out(account, at))}

@@ -23,7 +23,7 @@ engine's policy (``None`` when it sends none), which the value computes when fir
 >>> record = account_form(bought.account, policy)
 >>> record[0], record[1 + REMAINING], record[1 + EXPIRING_AT].date().isoformat()
 ('acme', 3, '2027-10-28')
->>> account_of(record) == bought.account, account_due(record) == bought.account.next_timer_at(policy)
+>>> account_of(record) == bought.account, account_due(record, policy) == bought.account.next_timer_at(policy)
 (True, True)
 """
 
@@ -131,11 +131,10 @@ def account_of(form: AccountForm) -> Account:
     return Account(form[0], lots=lots)
 
 
-def account_due(form: AccountForm, policy: Policy | None = None) -> datetime | None:
+def account_due(form: AccountForm, policy: Policy) -> datetime | None:
     """As :meth:`Account.next_timer_at`: the first pending notice of a lot holding
-    credits (``policy`` is needed for a value only)."""
+    credits (a record's instants were computed under ``policy``)."""
     if isinstance(form, Account):
-        assert policy is not None
         return form.next_timer_at(policy)
     earliest: datetime | None = None
     for _, f in lots_of(form):

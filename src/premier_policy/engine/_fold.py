@@ -34,6 +34,7 @@ from premier_policy.engine._time_order import (
     next_due,
     precheck,
     refusal_for,
+    store,
     until_instant,
 )
 from premier_policy.incidents._record import (
@@ -174,17 +175,16 @@ class Fold:
             due = None if record is None else record_due(record)
         except PolicyError as error:
             return refusal_for(error)
-        # Entities are never removed, so counting them gives a unique creation order.
-        if changed:
-            order = len(accounts) + len(incidents)
-            accounts.set(customer, account, due=account_due, order=order)
-        if record is not None:
-            order = len(accounts) + len(incidents)
-            incidents.set(record[ID], record, due=due, order=order)
-        else:  # an accepted customer event without an incident is a purchase
-            assert lot is not None
-            purchases = self.purchases
-            purchases.set(lot, customer, due=None, order=len(purchases))
+        store(
+            accounts,
+            incidents,
+            self.purchases,
+            customer,
+            account if changed else None,
+            account_due,
+            None if record is None else (record[ID], record, due),
+            lot,
+        )
         self.notifications.extend(sent)
         return ACCEPTED
 

@@ -57,6 +57,7 @@ __all__ = [
     "precheck",
     "refusal_for",
     "step",
+    "store",
     "until_instant",
 ]
 
@@ -274,18 +275,44 @@ def step(
         incident_due = None if incident is None else incident.next_timer_at(policy)
     except PolicyError as error:
         return accounts, incidents, purchases, refusal_for(error)
-    # Entities are never removed, so counting them gives a unique creation order.
-    if changed:
-        order = len(accounts) + len(incidents)
-        accounts = accounts.set(account.customer, account, due=account_due, order=order)
-    if incident is None:
-        assert isinstance(step, Purchased)
-        purchases = purchases.set(step.lot.id, account.customer, due=None, order=len(purchases))
-    else:
-        order = len(accounts) + len(incidents)
-        incidents = incidents.set(incident.id, incident, due=incident_due, order=order)
+    accounts, incidents, purchases = store(
+        accounts,
+        incidents,
+        purchases,
+        account.customer,
+        account if changed else None,
+        account_due,
+        None if incident is None else (incident.id, incident, incident_due),
+        step.lot.id if isinstance(step, Purchased) else None,
+    )
     sink.extend(step.notifications)
     return accounts, incidents, purchases, ACCEPTED
+
+
+def store(
+    accounts: A,
+    incidents: I,
+    purchases: P,
+    customer: str,
+    account: object,
+    account_due: datetime | None,
+    incident: tuple[str, object, datetime | None] | None,
+    lot: str | None,
+) -> tuple[A, I, P]:
+    """Put what an accepted event changed in the maps, in either store's form: the
+    customer's ``account`` with its next timer (None when unchanged), then the
+    ``incident`` as (key, value, next timer) or, for a purchase, who owns ``lot``."""
+    # Entities are never removed, so counting them gives a unique creation order.
+    if account is not None:
+        order = len(accounts) + len(incidents)
+        accounts = accounts.set(customer, account, due=account_due, order=order)
+    if incident is not None:
+        key, value, due = incident
+        incidents = incidents.set(key, value, due=due, order=len(accounts) + len(incidents))
+    else:
+        assert lot is not None, "an accepted customer event without an incident is a purchase"
+        purchases = purchases.set(lot, customer, due=None, order=len(purchases))
+    return accounts, incidents, purchases
 
 
 def judge(
