@@ -6,10 +6,20 @@ import json
 from datetime import timedelta
 
 import pendulum
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from premier_policy import Account, Notification, Open, Policy, Purchase, Refusal, Step
+from premier_policy import (
+    Account,
+    Notification,
+    Open,
+    Policy,
+    PolicyError,
+    Purchase,
+    Refusal,
+    Step,
+)
 from premier_policy.base._instants import as_stored, plain
 from premier_policy.credits._book import Book
 from premier_policy.credits._record import account_due, account_form, account_of
@@ -17,6 +27,7 @@ from premier_policy.engine._credit_rules import (
     advance_account_record,
     open_record,
     purchase_record,
+    restore_record,
 )
 from premier_policy.incidents._lifecycle import open_incident
 from premier_policy.incidents._record import record_of
@@ -73,7 +84,7 @@ def test_an_account_record_lives_as_its_account_does(
             assert by_record is not None
             record, lot, sent = by_record
             account = by_value.account
-            assert lot == by_value.lot
+            assert lot == by_value.lot.id
             assert _sent(sent) == _sent(by_value.notifications)
         elif kind == "open":
             opening = Open(at=at, customer="acme", id=f"i{made}", area="setup")
@@ -128,3 +139,57 @@ def test_an_opening_outside_the_areas_is_the_lifecycles_to_refuse() -> None:
         opening = Open(at=START, customer="acme", id="i1", area=area)
         assert open_record(POLICY, record, opening) is None  # type: ignore[arg-type]
         assert isinstance(open_incident(POLICY, account.account, opening), Refusal)
+
+
+def test_a_lot_that_would_expire_after_the_year_9999_is_the_values_to_refuse() -> None:
+    """Bought in 9999, a lot would expire past the calendar: the record path leaves the
+    purchase to the value, which refuses it under credits.validity."""
+    event = Purchase(at=pendulum.datetime(9999, 6, 1), customer="acme", id="p1", product="single")
+    assert purchase_record(POLICY, ("acme",), event) is None
+    with pytest.raises(PolicyError, match=r"^credits\.validity: at: a lot bought on 9999-06-01"):
+        Account("acme").purchase(POLICY, event)
+
+
+def test_a_notice_longer_than_the_lot_is_announced_at_the_purchase_as_the_value_does() -> None:
+    """A notice period longer than the lot's validity (even one reaching before the year
+    1) announces the lot as expiring when bought, and the record's instant is the
+    value's; with no notice period there is none."""
+    event = Purchase(at=START, customer="acme", id="p1", product="single")
+    for policy in (Policy(expiry_notice_days=400), Policy(expiry_notice_days=3_652_058)):
+        bought = purchase_record(policy, ("acme",), event)
+        assert bought is not None
+        by_value = Account("acme").purchase(policy, event)
+        assert not isinstance(by_value, Refusal)
+        assert bought[0] == account_form(by_value.account, policy)
+        assert account_due(bought[0], policy) == START
+    silent = purchase_record(Policy(expiry_notice_days=0), ("acme",), event)
+    assert silent is not None
+    assert account_due(silent[0], Policy(expiry_notice_days=0)) == START.add(years=1)
+
+
+def test_a_restore_on_a_record_is_the_accounts() -> None:
+    """A credit given back to a used-up lot comes after the notices passed meanwhile
+    (dealt with silently), as Account.restore does it; an unknown lot, or one with no
+    credit consumed, is left to the account, which words the error (credits.restore)."""
+    bought = Account("acme").purchase(
+        POLICY, Purchase(at=START, customer="acme", id="p1", product="single")
+    )
+    assert not isinstance(bought, Refusal)
+    used = bought.account.consume(POLICY, START)
+    assert not isinstance(used, Refusal)
+    record = account_form(used.account, POLICY)
+    passed = {
+        1: (),
+        360: ("credits_expiring",),  # a week before the expiry
+        400: ("credits_expiring", "credits_expired"),
+    }
+    for days, notices in passed.items():
+        later = START.add(days=days)
+        restored = restore_record(record, "p1", plain(later))  # type: ignore[arg-type]
+        by_value = used.account.restore("p1", policy=POLICY, at=later)
+        assert restored == account_form(by_value, POLICY)
+        assert account_of(restored).lot("p1").notices == notices  # type: ignore[arg-type]
+    for account, lot_id in ((used.account, "p9"), (bought.account, "p1")):
+        assert restore_record(account_form(account, POLICY), lot_id, plain(START)) is None  # type: ignore[arg-type]
+        with pytest.raises(PolicyError, match=r"^credits\.restore: lot: "):
+            account.restore(lot_id, policy=POLICY, at=START)

@@ -266,9 +266,9 @@ def _started(product: str) -> dict[str, Any]:
 
 def test_restored_states_the_rules_could_not_make_replay_as_the_world_does() -> None:
     """Two hand-edited snapshots: a pending target breached before its due instant (a
-    resolution is the value's to refuse), and a used-up lot under a policy version the
-    policy lacks (no timer asks for its terms, so nothing fails). The engine answers as
-    the world does."""
+    resolution or an invalidation is the value's to refuse), and a used-up lot under a
+    policy version the policy lacks (no timer asks for its terms, so nothing fails). The
+    engine answers as the world does."""
 
     def breached_early(state: dict[str, Any]) -> None:
         state["incidents"][0]["response_targets"][0]["breached"] = True
@@ -278,6 +278,11 @@ def test_restored_states_the_rules_could_not_make_replay_as_the_world_does() -> 
 
     resolve = {"at": "2026-11-27T10:30:00+01:00", "type": "resolve", "incident": "i1"}
     early = {"state": _edited(_started("bundle-3"), breached_early), "events": [resolve]}
+    assert replay(early) == _by_world(early)
+    assert replay(early)["results"][0]["rule"] == "response.target"
+    invalidate = {"at": "2026-11-27T10:30:00+01:00", "type": "invalidate", "incident": "i1",
+                  "reason": "vendor_bug"}  # fmt: skip
+    early = {"state": _edited(_started("bundle-3"), breached_early), "events": [invalidate]}
     assert replay(early) == _by_world(early)
     assert replay(early)["results"][0]["rule"] == "response.target"
     unknown = {"state": _edited(_started("single"), unknown_version), "events": []}

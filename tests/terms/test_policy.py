@@ -26,12 +26,14 @@ from premier_policy import (
     WeeklySchedule,
     replay,
 )
+from premier_policy.base._instants import plain
 from premier_policy.terms._policy import (
     MAX_DAYS,
     MAX_MINUTES,
     MAX_RESPONSE_MINUTES,
     MAX_YEARS,
     _span,
+    wall_added,
 )
 from premier_policy.wire._policy import NUMBERS, structure_policy
 
@@ -135,13 +137,17 @@ def test_wall_add_is_pendulums_wall_clock_arithmetic(
     zone_name: str, start: datetime, years: int, days: int
 ) -> None:
     """The standard-library arithmetic gives pendulum's in_timezone(tz).add(years, days),
-    gaps, folds and 29 February included."""
+    gaps, folds and 29 February included; the replay engine's plain form alike."""
     policy = Policy(calendar=Calendar(timezone=zone_name))
     t = pendulum.instance(start.replace(tzinfo=UTC))
     expected = t.in_timezone(zone_name).add(years=years, days=days).in_timezone("UTC")
     got = policy.wall_add(t, years=years, days=days)
     assert got == expected
     assert got.tzinfo is pendulum.UTC
+    in_plain = wall_added(policy, plain(t), years=years, days=days)
+    assert in_plain == expected
+    assert type(in_plain) is datetime
+    assert in_plain.tzinfo is pendulum.UTC
 
 
 def test_wall_add_names_its_field_for_an_instant_it_cannot_start_from() -> None:
@@ -183,6 +189,11 @@ def test_wall_add_beyond_the_calendar_names_the_field() -> None:
     with pytest.raises(PolicyError) as info:
         policy.wall_add(datetime(2026, 7, 1, 6), days=1)
     assert (info.value.rule, info.value.field) == (RuleId.INPUT_AWARE_ONLY, "at")
+    with pytest.raises(PolicyError) as info:  # the replay engine's plain form, alike
+        wall_added(policy, plain(pendulum.datetime(9999, 6, 1)), years=1, days=1)
+    assert (
+        str(info.value) == "at: 1 year and 1 day after 9999-06-01 02:00 CEST is after the year 9999"
+    )
 
 
 def test_utc_of_pendulum_values_agrees_with_the_boundary() -> None:

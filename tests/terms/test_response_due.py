@@ -11,12 +11,35 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pendulum
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
-from premier_policy import Calendar, Policy, PolicyError, RuleId, WeeklySchedule
+from premier_policy import Calendar, Policy, PolicyChange, PolicyError, RuleId, WeeklySchedule
+from premier_policy.terms._policy import response_due_at
 from tests._hours import instants, us
 
 CET = timezone(timedelta(hours=1))
 POLICY = Policy()
+ALWAYS = WeeklySchedule(
+    **dict.fromkeys(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), (("00:00", "24:00"),))
+)
+#: Longer hours from March 2026, a 4-hour target from New Year 2027.
+CHANGING = Policy(
+    changes=[
+        PolicyChange(
+            pendulum.datetime(2026, 3, 1, tz="Europe/Paris"),
+            Policy(
+                calendar=Calendar(
+                    week=WeeklySchedule(
+                        **dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), (("07:00", "21:00"),))
+                    )
+                )
+            ),
+        ),
+        PolicyChange(
+            pendulum.datetime(2027, 1, 1, tz="Europe/Paris"), Policy(response_target_minutes=240)
+        ),
+    ]
+)
 
 
 @pytest.mark.parametrize(
@@ -71,3 +94,41 @@ def test_due_is_two_business_hours_later(opened: datetime) -> None:
     assert us(due) > us(opened)
     just_before = datetime.fromtimestamp(0, UTC) + timedelta(microseconds=us(due) - 1)
     assert POLICY.calendar.is_open(just_before)
+
+
+@given(instants(POLICY.calendar), st.sampled_from(["seed", "changes", "round the clock"]))
+def test_the_replay_engines_due_instant_is_response_due(opened: datetime, which: str) -> None:
+    """response_due_at, the records' form, is response_due's instant in plain UTC,
+    under a policy with dated changes of hours and target too."""
+    policy = {
+        "seed": POLICY,
+        "changes": CHANGING,
+        "round the clock": Policy(calendar=Calendar(timezone="Pacific/Chatham", week=ALWAYS)),
+    }[which]
+    due = response_due_at(policy, opened)
+    assert type(due) is datetime
+    assert due == policy.response_due(opened)
+
+
+@pytest.mark.parametrize(
+    "opened",
+    [
+        pendulum.datetime(9999, 12, 30, 17, tz="Europe/Paris"),  # due in the last year
+        pendulum.datetime(1, 1, 1, 12, tz="UTC"),  # in the first year (Paris at +00:09:21)
+    ],
+)
+def test_the_replay_engines_due_instant_at_the_calendars_ends(opened: datetime) -> None:
+    """In the calendar's first and last years the records' form takes response_due's
+    own path: the same instant."""
+    assert response_due_at(POLICY, opened) == POLICY.response_due(opened)
+
+
+def test_the_replay_engines_due_instant_past_the_year_9999_is_refused_alike() -> None:
+    """A target that would fall past the year 9999 is refused by the records' form as by
+    response_due (hours.arithmetic)."""
+    friday = pendulum.datetime(9999, 12, 31, 18, 30, tz="Europe/Paris")
+    message = "business time is counted from year 1 to 9999; this would need year 10000"
+    for due in (POLICY.response_due, lambda t: response_due_at(POLICY, t)):
+        with pytest.raises(PolicyError, match=message) as info:
+            due(friday)
+        assert info.value.rule is RuleId.HOURS_ARITHMETIC

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime, timedelta
+from typing import Final
 
 import pendulum
 
@@ -15,7 +16,18 @@ from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._rules import RuleId
 
-__all__ = ["as_stored", "duration", "instant", "parse_instant", "plain", "stored", "utc", "zone"]
+__all__ = [
+    "EPOCH",
+    "PLAIN_EPOCH",
+    "as_stored",
+    "duration",
+    "instant",
+    "parse_instant",
+    "plain",
+    "stored",
+    "utc",
+    "zone",
+]
 
 
 def zone(name: str) -> pendulum.Timezone:
@@ -160,8 +172,9 @@ _MICROSECOND = timedelta(microseconds=1)
 # library datetime in pendulum's UTC (pendulum's class has a __dict__, so CPython traces
 # every DateTime). These convert a stored instant, in C: datetime's own arithmetic takes
 # the type of its left operand, and pendulum's is Python code.
-_EPOCH = pendulum.DateTime(1970, 1, 1, tzinfo=pendulum.UTC)
-_PLAIN_EPOCH = datetime(1970, 1, 1, tzinfo=pendulum.UTC)
+#: The Unix epoch as a stored instant, and in the plain form.
+EPOCH: Final = pendulum.DateTime(1970, 1, 1, tzinfo=pendulum.UTC)
+PLAIN_EPOCH: Final = datetime(1970, 1, 1, tzinfo=pendulum.UTC)
 _minus = datetime.__sub__
 _plus = datetime.__add__
 
@@ -173,7 +186,7 @@ def plain(t: datetime) -> datetime:
     >>> type(t).__name__, t.isoformat()
     ('datetime', '2026-11-27T09:00:00+00:00')
     """
-    return _plus(_PLAIN_EPOCH, _minus(t, _EPOCH))
+    return _plus(PLAIN_EPOCH, _minus(t, EPOCH))
 
 
 def stored(t: datetime) -> pendulum.DateTime:
@@ -182,7 +195,7 @@ def stored(t: datetime) -> pendulum.DateTime:
     >>> stored(plain(pendulum.datetime(2026, 11, 27, 9))) == pendulum.datetime(2026, 11, 27, 9)
     True
     """
-    return _plus(_EPOCH, _minus(t, _PLAIN_EPOCH))
+    return _plus(EPOCH, _minus(t, PLAIN_EPOCH))
 
 
 def as_stored(t: datetime) -> pendulum.DateTime:

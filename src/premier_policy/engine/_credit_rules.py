@@ -4,8 +4,10 @@ A purchase, an opening (the credit it takes) and the expiry notices are most of 
 happens to an account in a replay. These functions apply them to an account's record
 (:mod:`premier_policy.credits._record`) exactly as :class:`~premier_policy.Account` and
 the lifecycle's :func:`~premier_policy.incidents._lifecycle.open_incident` apply them to
-the value: the lot is made by :class:`~premier_policy.credits._lots.Lot` and its expiry
-by :func:`~premier_policy.credits._lots.valid_until`, the order credits are taken in is
+the value: a lot's fields are those :class:`~premier_policy.credits._lots.Lot` holds, its
+expiry and notice instants :func:`~premier_policy.credits._lots.valid_until`'s and
+:func:`~premier_policy.credits._lots.notice_at`'s on the wall clock
+(:func:`~premier_policy.terms._policy.wall_added`), the order credits are taken in is
 ``credits.consume-order``'s. Each returns None where the value must judge instead: a
 purchase ID already recorded, an account about to outgrow its record, no usable
 credit, an area outside the support. ``tests/engine/test_credit_rules.py`` holds the
@@ -17,12 +19,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from premier_policy.base._errors import PolicyError
 from premier_policy.base._events import AREAS, Open, Purchase
 from premier_policy.base._instants import plain
 from premier_policy.base._notifications import Notification, notify
 from premier_policy.credits._book import Book
-from premier_policy.credits._lots import EXPIRY_NOTICES, Lot, valid_until
+from premier_policy.credits._lots import EXPIRY_NOTICES
 from premier_policy.credits._record import (
+    CREDITS,
     EXPIRES_AT,
     LOT_FIELDS,
     LOT_ID,
@@ -30,15 +34,20 @@ from premier_policy.credits._record import (
     PURCHASED_AT,
     REMAINING,
     AccountRecord,
-    lot_fields,
     lots_of,
     pending,
 )
 from premier_policy.incidents._record import Record
 from premier_policy.incidents._states import TRANSITIONS
-from premier_policy.terms._policy import Policy
+from premier_policy.terms._policy import Policy, response_due_at, wall_added
 
-__all__ = ["advance_account_record", "consume_record", "open_record", "purchase_record"]
+__all__ = [
+    "advance_account_record",
+    "consume_record",
+    "open_record",
+    "purchase_record",
+    "restore_record",
+]
 
 
 def _order(f: AccountRecord) -> tuple[Any, ...]:
@@ -48,8 +57,9 @@ def _order(f: AccountRecord) -> tuple[Any, ...]:
 
 def purchase_record(
     policy: Policy, record: AccountRecord, event: Purchase
-) -> tuple[AccountRecord, Lot, tuple[Notification, ...]] | None:
-    """As :meth:`Account.purchase` on a record (``policy`` is the engine's)."""
+) -> tuple[AccountRecord, str, tuple[Notification, ...]] | None:
+    """As :meth:`Account.purchase` on a record (``policy`` is the engine's): the record
+    with the new lot, the lot's ID and the notifications."""
     if (len(record) - 1) // LOT_FIELDS >= Book.SMALL:
         return None
     if any(f[LOT_ID] == event.id for _, f in lots_of(record)):
@@ -57,19 +67,32 @@ def purchase_record(
     at = event.at
     terms = policy.in_force(at)
     product = terms.catalog.product(event.product)
+    t = plain(at)
+    try:
+        # valid_until: at least a year on the wall clock, so always after the purchase.
+        expires = wall_added(terms, t, years=terms.validity_years)
+    except PolicyError:
+        return None  # credits.validity: past the year 9999, the value words it
     count = event.count
-    lot = Lot(
-        id=event.id,
-        product=product.name,
-        credits=product.credits * count,
-        remaining=product.credits * count,
-        purchased_at=at,
-        expires_at=valid_until(terms, at),
-        price=product.price if count == 1 else product.price * count,
-        policy_version=terms.version,
-    )
-    sent = notify("credits_purchased", at, record[0])
-    return record + lot_fields(lot, policy), lot, sent
+    credits = product.credits * count
+    price = product.price if count == 1 else product.price * count
+    # The fields of the Lot the value makes (lot_fields), and its notice's instant.
+    lot = (
+        event.id, product.name, credits, credits, t, expires, price.amount, price.currency,
+        (), terms.version, _expiring(terms, t, expires),
+    )  # fmt: skip
+    return record + lot, event.id, notify("credits_purchased", at, record[0])
+
+
+def _expiring(terms: Policy, bought: datetime, expires: datetime) -> datetime | None:
+    # notice_at's credits_expiring, of a new lot under its own terms.
+    if not terms.expiry_notice_days:
+        return None
+    try:
+        expiring = wall_added(terms, expires, days=-terms.expiry_notice_days)
+    except PolicyError:
+        return bought  # before the year 1, so certainly before the purchase
+    return max(expiring, bought)
 
 
 def consume_record(record: AccountRecord, t: datetime) -> tuple[AccountRecord, str] | None:
@@ -91,6 +114,25 @@ def consume_record(record: AccountRecord, t: datetime) -> tuple[AccountRecord, s
     return tuple(new), chosen[LOT_ID]
 
 
+def restore_record(record: AccountRecord, lot_id: str, t: datetime) -> AccountRecord | None:
+    """As :meth:`Account.restore` at ``t`` (UTC) on a record: the notices of lot
+    ``lot_id`` due strictly before ``t`` while it held nothing dealt with silently, then
+    one credit back. None when the lot is unknown or has no credit consumed: the
+    account words that error."""
+    found = next(((start, f) for start, f in lots_of(record) if f[LOT_ID] == lot_id), None)
+    if found is None:
+        return None
+    start, f = found
+    if f[REMAINING] == f[CREDITS]:
+        return None
+    new = list(record)
+    if not f[REMAINING]:
+        passed = tuple(kind for due, kind in pending(f) if due < t)
+        new[start + NOTICES] = (*f[NOTICES], *passed)
+    new[start + REMAINING] += 1
+    return tuple(new)
+
+
 def open_record(
     policy: Policy, record: AccountRecord, event: Open
 ) -> tuple[Record, AccountRecord, tuple[Notification, ...]] | None:
@@ -105,7 +147,7 @@ def open_record(
     if consumed is None:
         return None  # credits.none-available: the account words why
     account, lot_id = consumed
-    due = plain(terms.utc(terms.response_due(at)))
+    due = response_due_at(terms, t)
     # Incident's fields in the record's order (incidents/_record.py): waiting on staff
     # with one credit, a fresh allowance and its first response target.
     incident = (

@@ -154,8 +154,7 @@ class Fold:
                     if isinstance(event, Purchase):
                         quick = purchase_record(policy, form, event)
                         if quick is not None:
-                            account, bought, sent = quick
-                            lot = bought.id
+                            account, lot, sent = quick
                     elif isinstance(event, Open):
                         quick = open_record(policy, form, event)
                         if quick is not None:

@@ -1,13 +1,15 @@
 """The lifecycle's common steps on records, for the replay engine.
 
-Most events of a replay are replies, logged time, resolutions and closes, and most
-timers are breaches and auto-closes. :func:`judge_record` and :func:`advance_record`
-apply these to an incident's record (:mod:`premier_policy.incidents._record`) exactly as
+Every event on an incident and its timers (breaches and auto-closes) are taken by
+:func:`judge_record` and :func:`advance_record` on the incident's record
+(:mod:`premier_policy.incidents._record`) exactly as
 :mod:`premier_policy.incidents._lifecycle` applies them to the value, without building
 it: the lifecycle's table (:data:`~premier_policy.incidents._states.TRANSITIONS`), the
-allowance's rules and the notifications are the lifecycle's own. Every other event
-(an extension, a reopen, an invalidation) and every event the table refuses go to the
-lifecycle itself, through the value. ``tests/engine/test_record_rules.py`` holds the two
+allowance's rules and the notifications are the lifecycle's own, and the credits an
+extension takes and an invalidation gives back are taken on the account's record
+(:mod:`premier_policy.engine._credit_rules`). What the table refuses, a reopen past
+its window, an extension without a usable credit and an account kept as a value go to
+the lifecycle itself, through the value, which words the refusal. ``tests/engine/test_record_rules.py`` holds the two
 equal event by event, and the engine-against-world laws replay by replay.
 
 The check :meth:`ResponseTarget.meet` makes on the value cannot fail in the engine, so
@@ -21,22 +23,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Final, TypeAlias
+from typing import Any, Final, TypeAlias
 
 from premier_policy.base._copies import maker
 from premier_policy.base._events import (
     Close,
     CustomerReply,
+    Extend,
     IncidentEvent,
+    Invalidate,
     LogTime,
+    Reopen,
     Resolve,
     StaffReply,
 )
-from premier_policy.base._instants import plain, stored
+from premier_policy.base._instants import plain
 from premier_policy.base._notifications import Notification, notify
 from premier_policy.base._refusal import Refusal
 from premier_policy.base._rules import RuleId
-from premier_policy.credits._record import AccountForm, account_form, account_of
+from premier_policy.credits._record import AccountForm, AccountRecord, account_form, account_of
+from premier_policy.engine._credit_rules import consume_record, restore_record
 from premier_policy.incidents._allowance import Allowance
 from premier_policy.incidents._lifecycle import Step, apply_due
 from premier_policy.incidents._record import (
@@ -47,7 +53,9 @@ from premier_policy.incidents._record import (
     DROPPED_AT,
     DUE_AT,
     ID,
+    INVALID_REASON,
     LAST,
+    LOTS,
     MET_AT,
     MINUTES,
     REOPEN_UNTIL,
@@ -63,7 +71,7 @@ from premier_policy.incidents._record import (
     record_of,
 )
 from premier_policy.incidents._states import TRANSITIONS, Kind, State
-from premier_policy.terms._policy import Policy
+from premier_policy.terms._policy import Policy, response_due_at, wall_added
 
 __all__ = ["RecordStep", "advance_record", "judge_record"]
 
@@ -72,6 +80,11 @@ RecordStep: TypeAlias = tuple[Record, AccountForm, tuple[Notification, ...]]
 _Quick: TypeAlias = Callable[
     [Policy, Record, IncidentEvent, datetime, State],
     "tuple[Record, tuple[Notification, ...]] | Refusal | None",
+]
+
+_Credited: TypeAlias = Callable[
+    [Policy, Record, AccountRecord, IncidentEvent, datetime, State],
+    "RecordStep | Refusal | None",
 ]
 
 _new_allowance: Final = maker(Allowance)
@@ -108,9 +121,13 @@ def _customer_reply(
 ) -> tuple[Record, tuple[Notification, ...]]:
     new = list(r)
     new[STATE] = state
-    if not _pending(r):  # the lifecycle's _waiting_on_staff: a new target unless one is pending
-        new += (at, plain(policy.utc(policy.response_due(event.at))), None, False, None)
+    new += _waiting_on_staff(policy, r, at)
     return tuple(new), notify("customer_replied", at, r[CUSTOMER], r[ID])  # type: ignore[arg-type]
+
+
+def _waiting_on_staff(policy: Policy, r: Record, at: datetime) -> tuple[object, ...]:
+    # The lifecycle's _waiting_on_staff: the fields of a new target unless one is pending.
+    return () if _pending(r) else (at, response_due_at(policy, at), None, False, None)
 
 
 def _log_time(
@@ -130,19 +147,26 @@ def _log_time(
     return tuple(new), sent
 
 
-def _resolve(
-    policy: Policy, r: Record, event: IncidentEvent, at: datetime, state: State
-) -> tuple[Record, tuple[Notification, ...]] | None:
+def _dropped(r: Record, at: datetime) -> list[Any] | None:
+    # The lifecycle's _dropped (ResponseTarget.drop): a pending target stops at ``at``,
+    # which a breached target allows only once due (a restored state may hold one
+    # breached early: None, for the value's drop to refuse it). The record's fields.
     new = list(r)
     if _pending(r):
-        # The lifecycle's _dropped (ResponseTarget.drop): the target stops at the resolution,
-        # which a breached target allows only once due (a restored state may hold one
-        # breached early: the value's drop refuses it).
         if r[_BREACHED] and at < r[_DUE]:
             return None
         new[_DROPPED] = at
+    return new
+
+
+def _resolve(
+    policy: Policy, r: Record, event: IncidentEvent, at: datetime, state: State
+) -> tuple[Record, tuple[Notification, ...]] | None:
+    new = _dropped(r, at)
+    if new is None:
+        return None
     new[STATE], new[RESOLVED_AT] = state, at
-    new[AUTO_CLOSE_AT] = plain(policy.wall_add(event.at, days=policy.auto_close_days))
+    new[AUTO_CLOSE_AT] = wall_added(policy, at, days=policy.auto_close_days)
     return tuple(new), notify("incident_resolved", at, r[CUSTOMER], r[ID])  # type: ignore[arg-type]
 
 
@@ -150,7 +174,7 @@ def _closed(policy: Policy, r: Record, at: datetime, state: State) -> Record:
     # The lifecycle's _closed: by the customer, or by the auto-close at its instant.
     new = list(r)
     new[STATE], new[AUTO_CLOSE_AT], new[CLOSED_AT] = state, None, at
-    new[REOPEN_UNTIL] = plain(policy.wall_add(stored(at), days=policy.reopen_days))
+    new[REOPEN_UNTIL] = wall_added(policy, at, days=policy.reopen_days)
     return tuple(new)
 
 
@@ -160,12 +184,68 @@ def _close(
     return _closed(policy, r, at, state), notify("incident_closed", at, r[CUSTOMER], r[ID])  # type: ignore[arg-type]
 
 
+def _reopen(
+    policy: Policy, r: Record, event: IncidentEvent, at: datetime, state: State
+) -> tuple[Record, tuple[Notification, ...]] | None:
+    until = r[REOPEN_UNTIL]
+    if until is not None and at >= until:
+        return None  # lifecycle.reopen-window: the lifecycle words the refusal
+    new = list(r)
+    new[STATE] = state
+    new[RESOLVED_AT] = new[AUTO_CLOSE_AT] = new[CLOSED_AT] = new[REOPEN_UNTIL] = None
+    new += _waiting_on_staff(policy, r, at)
+    return tuple(new), notify("incident_reopened", at, r[CUSTOMER], r[ID])  # type: ignore[arg-type]
+
+
+def _extend(
+    policy: Policy, r: Record, account: AccountRecord, event: IncidentEvent, at: datetime,
+    state: State,
+) -> RecordStep | Refusal | None:  # fmt: skip
+    # Judged before any credit is taken, so a needless extension costs nothing.
+    allowance = _new_allowance(r[MINUTES], r[USED], r[WARNED]).extend(
+        policy.allowance_minutes, warning_minutes=policy.warning_minutes
+    )
+    if isinstance(allowance, Refusal):
+        return Refusal(allowance.rule, f"incident {r[ID]}: {allowance.message}")
+    consumed = consume_record(account, at)
+    if consumed is None:
+        return None  # credits.none-available: the account words why
+    account, lot_id = consumed
+    new = list(r)
+    new[STATE], new[MINUTES], new[LOTS] = state, allowance.minutes, (*r[LOTS], lot_id)
+    return tuple(new), account, notify("incident_extended", at, r[CUSTOMER], r[ID])  # type: ignore[arg-type]
+
+
+def _invalidate(
+    policy: Policy, r: Record, account: AccountRecord, event: IncidentEvent, at: datetime,
+    state: State,
+) -> RecordStep | None:  # fmt: skip
+    assert isinstance(event, Invalidate)
+    for lot_id in r[LOTS]:
+        restored = restore_record(account, lot_id, at)
+        if restored is None:
+            return None  # credits.restore: the account words what is wrong
+        account = restored
+    new = _dropped(r, at)
+    if new is None:
+        return None
+    new[STATE], new[INVALID_REASON], new[LOTS] = state, event.reason, ()
+    new[AUTO_CLOSE_AT] = new[REOPEN_UNTIL] = None
+    return tuple(new), account, notify("incident_invalidated", at, r[CUSTOMER], r[ID])  # type: ignore[arg-type]
+
+
 _QUICK: dict[type[IncidentEvent], tuple[Kind, _Quick]] = {
     StaffReply: ("staff_reply", _staff_reply),
     CustomerReply: ("customer_reply", _customer_reply),
     LogTime: ("log_time", _log_time),
     Resolve: ("resolve", _resolve),
     Close: ("close", _close),
+    Reopen: ("reopen", _reopen),
+}
+#: The events that take or give back credits, on an account record.
+_CREDITED: dict[type[IncidentEvent], tuple[Kind, _Credited]] = {
+    Extend: ("extend", _extend),
+    Invalidate: ("invalidate", _invalidate),
 }
 
 
@@ -186,6 +266,14 @@ def judge_record(
                 return done
             if done is not None:  # None: the value's rules say what is wrong
                 return done[0], account, done[1]
+    elif type(account) is tuple and (credited := _CREDITED.get(type(event))) is not None:
+        kind, by_record = credited
+        move = TRANSITIONS.move(kind, record[STATE])
+        if not isinstance(move, RuleId):
+            terms = policy.terms(record[VERSION])
+            taken = by_record(terms, record, account, event, plain(event.at), move)
+            if taken is not None:
+                return taken
     value = account_of(account)
     step = apply_due(policy, incident_of(record), value, event)
     if isinstance(step, Refusal):

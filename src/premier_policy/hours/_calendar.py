@@ -20,7 +20,7 @@ from attrs import Attribute, field, frozen
 
 from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
-from premier_policy.base._instants import utc, zone
+from premier_policy.base._instants import PLAIN_EPOCH, utc, zone
 from premier_policy.base._rules import RuleId
 from premier_policy.hours import _timetable as tables
 from premier_policy.hours._changes import Changing
@@ -29,12 +29,13 @@ from premier_policy.hours._holidays import PublicHolidays
 from premier_policy.hours._openings import Opening, calendar_date, openings
 from premier_policy.hours._weekly import WeeklySchedule
 
-__all__ = ["Calendar"]
+__all__ = ["Calendar", "added_plain"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 # The C subtraction, not pendulum's override (which builds an Interval).
 _elapsed = datetime.__sub__
+_plus = datetime.__add__
 
 
 def _closures(value: Iterable[date | str]) -> frozenset[date]:
@@ -254,3 +255,21 @@ class Calendar:
         """
         elapsed = self._timetable.between(tables.micros(a, field="a"), tables.micros(b, field="b"))
         return pendulum.Duration(microseconds=elapsed)
+
+
+def added_plain(calendar: Calendar, t: datetime, d: timedelta) -> datetime | None:
+    """:meth:`Calendar.add` of an aware ``t`` and a ``timedelta``, as the replay
+    engine's records keep instants: a standard-library datetime in UTC
+    (:func:`~premier_policy.base._instants.plain`). None for a result in the calendar's
+    first or last year, whose wall clock may lie outside the years 1 to 9999: there,
+    :meth:`Calendar.add` says whether it does.
+
+    >>> from datetime import timezone
+    >>> friday = datetime(2026, 11, 27, 17, 30, tzinfo=timezone.utc)
+    >>> added_plain(Calendar(), friday, timedelta(hours=2)) == Calendar().add(friday, timedelta(hours=2))
+    True
+    """
+    table, u = calendar._timetable.add(_elapsed(t, _EPOCH) // _MICROSECOND, d // _MICROSECOND)
+    if not tables.FIRST_YEAR < table.year < tables.LAST_YEAR:
+        return None
+    return _plus(PLAIN_EPOCH, timedelta(0, 0, u))

@@ -20,18 +20,33 @@ from attrs import Attribute, evolve, field, frozen
 from premier_policy.base._checks import instance, whole
 from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
-from premier_policy.base._instants import instant, utc
+from premier_policy.base._instants import EPOCH, PLAIN_EPOCH, instant, plain, utc
 from premier_policy.base._rules import RuleId
-from premier_policy.hours._calendar import Calendar
+from premier_policy.hours._calendar import Calendar, added_plain
 from premier_policy.terms._catalog import Catalog
 
-__all__ = ["MAX_DAYS", "MAX_MINUTES", "MAX_RESPONSE_MINUTES", "MAX_YEARS", "Policy", "PolicyChange"]
+__all__ = [
+    "MAX_DAYS",
+    "MAX_MINUTES",
+    "MAX_RESPONSE_MINUTES",
+    "MAX_YEARS",
+    "Policy",
+    "PolicyChange",
+    "response_due_at",
+    "wall_added",
+]
 
 #: The bounds of the policy's numbers: no more than the calendar itself spans, the
 #: years 1 to 9999 (3,652,058 days). A larger number could only carry an instant past
 #: the year 9999, so it is refused when the policy is built; within the bounds, a sum
 #: that still passes the year 9999 is refused by the rule that computes it
 #: (``hours.arithmetic``, ``credits.validity``, ...).
+_UTC_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH: Final = datetime(1970, 1, 1)
+# datetime's own arithmetic, which takes the type of its left operand (pendulum's is Python).
+_minus: Final = datetime.__sub__
+_plus: Final = datetime.__add__
+
 MAX_YEARS: Final = 9998
 MAX_DAYS: Final = 3_652_058
 MAX_MINUTES: Final = MAX_DAYS * 24 * 60
@@ -286,15 +301,20 @@ class Policy:
         """
         start = self.utc(t, field=field)
         try:
-            return _wall_added(start, ZoneInfo(self.tz.name), years, days)
+            return _plus(EPOCH, _wall_added(start, ZoneInfo(self.tz.name), years, days))
         except (ValueError, OverflowError):
-            self.local(start, field=field)  # ``t`` itself beyond the zone's calendar
-            later = (years, days) > (0, 0)
-            raise PolicyError(
-                f"{_span(days, years)} {'after' if later else 'before'} {self.show(start)} "
-                f"is {'after the year 9999' if later else 'before the year 1'}",
-                field=field,
-            ) from None
+            raise self._beyond(start, years, days, field) from None
+
+    def _beyond(self, start: datetime, years: int, days: int, field: str) -> PolicyError:
+        # Why wall_add could not move ``start``: the start itself, or the result, lies
+        # outside the years 1 to 9999.
+        self.local(start, field=field)  # ``t`` itself beyond the zone's calendar
+        later = (years, days) > (0, 0)
+        return PolicyError(
+            f"{_span(days, years)} {'after' if later else 'before'} {self.show(start)} "
+            f"is {'after the year 9999' if later else 'before the year 1'}",
+            field=field,
+        )
 
     def show(self, t: object) -> str:
         """``t`` as a customer reads it in a refusal: wall clock and zone abbreviation.
@@ -325,31 +345,51 @@ class Policy:
         return hours.add(t, timedelta(minutes=self.response_target_minutes))
 
 
-def _wall_added(start: pendulum.DateTime, tz: ZoneInfo, years: int, days: int) -> pendulum.DateTime:
-    """``start`` (UTC) moved by ``years`` then ``days`` on ``tz``'s wall clock, as
-    pendulum's ``in_timezone(tz).add(years=, days=)`` does it, in the standard library's
-    C arithmetic (an order of magnitude faster: every resolution and lot runs this).
+def response_due_at(policy: Policy, t: datetime) -> datetime:
+    """:meth:`Policy.response_due` as the replay engine's records keep instants (plain,
+    UTC; :func:`~premier_policy.base._instants.plain`), from any aware ``t``."""
+    versions = policy.versions
+    due = added_plain(versions[0].calendar, t, timedelta(minutes=policy.response_target_minutes))
+    return plain(policy.utc(policy.response_due(t))) if due is None else due
+
+
+def wall_added(policy: Policy, t: datetime, *, years: int = 0, days: int = 0) -> datetime:
+    """:meth:`Policy.wall_add` of a stored instant in the replay engine's plain form
+    (:func:`~premier_policy.base._instants.plain`), in that form: its records keep no
+    pendulum value. The same errors, naming ``at``."""
+    try:
+        return _plus(PLAIN_EPOCH, _wall_added(t, ZoneInfo(policy.tz.name), years, days))
+    except (ValueError, OverflowError):
+        raise policy._beyond(t, years, days, "at") from None
+
+
+def _wall_added(start: datetime, tz: ZoneInfo, years: int, days: int) -> timedelta:
+    """The instant ``start`` (aware) moved by ``years`` then ``days`` on ``tz``'s wall
+    clock, as pendulum's ``in_timezone(tz).add(years=, days=)`` does it, as the time
+    since the Unix epoch: in the standard library's C arithmetic, which is an order of
+    magnitude faster (every resolution and lot runs this).
 
     A wall time the day lacks (spring gap) reads with the offset before the gap, one it
     has twice (autumn fold) with the offset after it: in both cases the later of the two
     readings, which is pendulum's choice.
     """
+    since = _minus(start, _UTC_EPOCH)
     if not (years or days):
-        return start  # pendulum's add keeps the instant when nothing of variable length moves
-    s = start
-    wall = (
-        datetime(s.year, s.month, s.day, s.hour, s.minute, s.second, s.microsecond, tzinfo=UTC)
-        .astimezone(tz)
-        .replace(tzinfo=None)
-    )
+        return since  # pendulum's add keeps the instant when nothing of variable length moves
+    offset = _plus(_UTC_EPOCH, since).astimezone(tz).utcoffset()
+    assert offset is not None  # astimezone's result is aware
+    wall = _plus(_NAIVE_EPOCH, since + offset)
     if years:
         year = wall.year + years
         day = 28 if (wall.month, wall.day) == (2, 29) and not isleap(year) else wall.day
         wall = wall.replace(year=year, day=day)
-    wall += timedelta(days=days)
-    earlier = wall.replace(tzinfo=tz).astimezone(UTC)
-    later = wall.replace(tzinfo=tz, fold=1).astimezone(UTC)
-    u = earlier if earlier > later else later
-    return pendulum.DateTime(
-        u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond, tzinfo=pendulum.UTC
-    )
+    if days:
+        wall += timedelta(days)
+    # The wall time's two readings (fold 0 and 1) differ only in a gap or a fold; the
+    # later instant is the one of the smaller offset. (Keyword arguments are slow in
+    # C calls, hence no replace() on the common path above.)
+    first, second = tz.utcoffset(wall), tz.utcoffset(wall.replace(fold=1))
+    # A ZoneInfo has an offset at every wall time.
+    assert first is not None
+    assert second is not None
+    return _minus(wall, _NAIVE_EPOCH) - min(first, second)
