@@ -269,7 +269,9 @@ def added_plain(calendar: Calendar, t: datetime, d: timedelta) -> datetime | Non
     >>> added_plain(Calendar(), friday, timedelta(hours=2)) == Calendar().add(friday, timedelta(hours=2))
     True
     """
-    table, u = calendar._timetable.add(_elapsed(t, _EPOCH) // _MICROSECOND, d // _MICROSECOND)
+    # From the epoch of the plain form: an instant with the same tzinfo subtracts without
+    # asking either for its offset (pendulum's UTC answers in Python).
+    table, u = calendar._timetable.add(_elapsed(t, PLAIN_EPOCH) // _MICROSECOND, d // _MICROSECOND)
     if not tables.FIRST_YEAR < table.year < tables.LAST_YEAR:
         return None
     return _plus(PLAIN_EPOCH, timedelta(0, 0, u))

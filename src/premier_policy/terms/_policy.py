@@ -373,7 +373,8 @@ def _wall_added(start: datetime, tz: ZoneInfo, years: int, days: int) -> timedel
     has twice (autumn fold) with the offset after it: in both cases the later of the two
     readings, which is pendulum's choice.
     """
-    since = _minus(start, _UTC_EPOCH)
+    # PLAIN_EPOCH: the same tzinfo as stored and plain instants, so no offset is asked.
+    since = _minus(start, PLAIN_EPOCH)
     if not (years or days):
         return since  # pendulum's add keeps the instant when nothing of variable length moves
     offset = _plus(_UTC_EPOCH, since).astimezone(tz).utcoffset()
