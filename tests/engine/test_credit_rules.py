@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import timedelta
 
 import pendulum
@@ -21,6 +22,7 @@ from premier_policy import (
     Step,
 )
 from premier_policy.base._instants import as_stored, plain
+from premier_policy.base._notifications import Note, notified
 from premier_policy.credits._book import Book
 from premier_policy.credits._record import account_due, account_form, account_of
 from premier_policy.engine._credit_rules import (
@@ -49,8 +51,8 @@ _STEPS = st.lists(
 )
 
 
-def _sent(notifications: tuple[Notification, ...]) -> list[tuple[object, ...]]:
-    return [(as_stored(n.at), n.kind, n.to, n.customer, n.incident) for n in notifications]
+def _sent(sent: Iterable[Notification | Note]) -> list[tuple[object, ...]]:
+    return [(as_stored(n.at), n.kind, n.to, n.customer, n.incident) for n in notified(sent)]
 
 
 @given(_STEPS)
@@ -188,7 +190,7 @@ def test_a_restore_on_a_record_is_the_accounts() -> None:
         restored = restore_record(record, "p1", plain(later))  # type: ignore[arg-type]
         by_value = used.account.restore("p1", policy=POLICY, at=later)
         assert restored == account_form(by_value, POLICY)
-        assert account_of(restored).lot("p1").notices == notices  # type: ignore[arg-type]
+        assert account_of(restored).lot("p1").notices == notices
     for account, lot_id in ((used.account, "p9"), (bought.account, "p1")):
         assert restore_record(account_form(account, POLICY), lot_id, plain(START)) is None  # type: ignore[arg-type]
         with pytest.raises(PolicyError, match=r"^credits\.restore: lot: "):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import attrs
@@ -23,6 +24,7 @@ from premier_policy import (
     advance,
 )
 from premier_policy.base._instants import as_stored
+from premier_policy.base._notifications import Note, notified
 from premier_policy.credits._record import AccountForm, account_form, account_of
 from premier_policy.engine._record_rules import advance_record, judge_record
 from premier_policy.incidents._lifecycle import apply_due
@@ -30,14 +32,14 @@ from premier_policy.incidents._record import STATE, Record, record_due, record_o
 from tests._incidents import SHORT, lives, opened, paris
 
 
-def _sent(notifications: tuple[Notification, ...]) -> list[tuple[object, ...]]:
-    # A record's notifications carry plain instants: compared as the instants they are.
-    return [(as_stored(n.at), n.kind, n.to, n.customer, n.incident, n.seq) for n in notifications]
+def _sent(sent: Iterable[Notification | Note]) -> list[tuple[object, ...]]:
+    # A record step sends notes at plain instants: compared as the notifications they are.
+    return [(as_stored(n.at), n.kind, n.to, n.customer, n.incident, n.seq) for n in notified(sent)]
 
 
-def _fired_before(record: Record, at: datetime) -> tuple[Record, tuple[Notification, ...]]:
+def _fired_before(record: Record, at: datetime) -> tuple[Record, tuple[Notification | Note, ...]]:
     # As the engine fires an incident's timers: one due instant at a time, inclusive.
-    sent: tuple[Notification, ...] = ()
+    sent: tuple[Notification | Note, ...] = ()
     while (due := record_due(record)) is not None and due < at:
         record, fired = advance_record(SHORT, record, due)
         sent += fired
@@ -94,7 +96,7 @@ def test_a_record_the_rules_made_is_left_alone_by_the_collector() -> None:
         assert not isinstance(judged, Refusal), judged
         record = judged[0]
     record, sent = _fired_before(record, start.add(days=30))
-    assert [n.kind for n in sent] == ["incident_closed"]
+    assert [n.kind for n in notified(sent)] == ["incident_closed"]
     assert record[STATE] == "closed"
     assert not [field for field in record if isinstance(field, pendulum.DateTime)]
     gc.collect()

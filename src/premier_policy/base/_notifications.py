@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from itertools import chain
 from types import MappingProxyType
-from typing import Any, ClassVar, Final, Literal, get_args, overload
+from typing import Any, ClassVar, Final, Literal, TypeAlias, get_args, overload
 
 import pendulum
 from attrs import frozen
@@ -23,13 +23,17 @@ _quoted = json.encoder.encode_basestring
 __all__ = [
     "AUDIENCES",
     "Audience",
+    "Note",
+    "Notes",
     "Notification",
     "NotificationKind",
     "NotificationLog",
+    "Sent",
     "Tally",
     "TallyKey",
     "id_digest",
     "notification_id",
+    "notified",
     "notify",
     "utc_text",
 ]
@@ -229,6 +233,34 @@ class Tally:
         self.at, self.counts = at, counts
 
 
+#: A notification before it is addressed: its kind, instant, customer and incident. It
+#: stands for the notifications :func:`notify` makes of these, one per audience of its
+#: kind: the replay engine's record steps send notes, which its log writes as rows
+#: without making the values.
+Note: TypeAlias = tuple[NotificationKind, datetime, str, "str | None"]
+Notes: TypeAlias = tuple[Note, ...]
+#: What a step sends: notifications, or notes.
+Sent: TypeAlias = "tuple[Notification, ...] | Notes"
+
+
+def notified(sent: Iterable[Notification | Note]) -> tuple[Notification, ...]:
+    """The notifications ``sent`` stands for: each note as :func:`notify` makes it, at
+    its instant as a stored one.
+
+    >>> at = pendulum.datetime(2026, 11, 27, 10, tz="UTC")
+    >>> notified([("incident_opened", at, "acme", "i1")]) == notify("incident_opened", at, "acme", "i1")
+    True
+    """
+    out: list[Notification] = []
+    for each in sent:
+        if isinstance(each, Notification):
+            out.append(each)
+        else:
+            kind, at, customer, incident = each
+            out += notify(kind, as_stored(at), customer, incident)
+    return tuple(out)
+
+
 def notify(
     kind: NotificationKind, at: pendulum.DateTime, customer: str, incident: str | None = None
 ) -> tuple[Notification, ...]:
@@ -292,9 +324,9 @@ class NotificationLog(Sequence[Notification]):
         self.seq: list[int] = []
         self.tally = Tally() if tally is None else tally
 
-    def extend(self, batch: Iterable[Notification]) -> None:
+    def extend(self, batch: Iterable[Notification | Note]) -> None:
         """Append ``batch``, in order, numbering each notification (its ``seq`` as given
-        is replaced by its count)."""
+        is replaced by its count); a :data:`Note` adds the notifications it stands for."""
         next_seq = self.tally.next_seq
         # Kept as plain instants, which the garbage collector does not trace (the log
         # is the only holder of most of them), converted once for the notifications
@@ -302,17 +334,21 @@ class NotificationLog(Sequence[Notification]):
         last: object = None
         at: datetime = _NEVER
         for each in batch:
-            given, kind, to, customer, incident = (
-                each.at, each.kind, each.to, each.customer, each.incident
-            )  # fmt: skip
+            if type(each) is tuple:
+                kind, given, customer, incident = each
+                audiences = _AUDIENCES[kind]
+            else:
+                given, kind, customer, incident = each.at, each.kind, each.customer, each.incident  # type: ignore[union-attr]
+                audiences = (each.to,)  # type: ignore[union-attr]
             if given is not last:
                 last, at = given, given if type(given) is datetime else plain(given)
-            self.at.append(at)
-            self.kind.append(kind)
-            self.to.append(to)
-            self.customer.append(customer)
-            self.incident.append(incident)
-            self.seq.append(next_seq(at, (kind, to, customer, incident)))
+            for to in audiences:
+                self.at.append(at)
+                self.kind.append(kind)
+                self.to.append(to)
+                self.customer.append(customer)
+                self.incident.append(incident)
+                self.seq.append(next_seq(at, (kind, to, customer, incident)))
 
     def _columns(self) -> tuple[list[Any], ...]:
         return (self.at, self.kind, self.to, self.customer, self.incident, self.seq)

@@ -22,7 +22,7 @@ from typing import Any
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._events import AREAS, Open, Purchase
 from premier_policy.base._instants import plain
-from premier_policy.base._notifications import Notification, notify
+from premier_policy.base._notifications import Note, Notes
 from premier_policy.credits._book import Book
 from premier_policy.credits._lots import EXPIRY_NOTICES
 from premier_policy.credits._record import (
@@ -57,7 +57,7 @@ def _order(f: AccountRecord) -> tuple[Any, ...]:
 
 def purchase_record(
     policy: Policy, record: AccountRecord, event: Purchase
-) -> tuple[AccountRecord, str, tuple[Notification, ...]] | None:
+) -> tuple[AccountRecord, str, Notes] | None:
     """As :meth:`Account.purchase` on a record (``policy`` is the engine's): the record
     with the new lot, the lot's ID and the notifications."""
     if (len(record) - 1) // LOT_FIELDS >= Book.SMALL:
@@ -81,7 +81,7 @@ def purchase_record(
         event.id, product.name, credits, credits, t, expires, price.amount, price.currency,
         (), terms.version, _expiring(terms, t, expires),
     )  # fmt: skip
-    return record + lot, event.id, notify("credits_purchased", at, record[0])
+    return record + lot, event.id, (("credits_purchased", t, record[0], None),)
 
 
 def _expiring(terms: Policy, bought: datetime, expires: datetime) -> datetime | None:
@@ -135,7 +135,7 @@ def restore_record(record: AccountRecord, lot_id: str, t: datetime) -> AccountRe
 
 def open_record(
     policy: Policy, record: AccountRecord, event: Open
-) -> tuple[Record, AccountRecord, tuple[Notification, ...]] | None:
+) -> tuple[Record, AccountRecord, Notes] | None:
     """As :func:`~premier_policy.incidents._lifecycle.open_incident` on an account
     record: the incident's record, the account's and the notifications."""
     if event.area not in AREAS:
@@ -155,12 +155,12 @@ def open_record(
         terms.allowance_minutes, 0, 0, None, None, None, None, terms.version, None,
         t, due, None, False, None,
     )  # fmt: skip
-    return incident, account, notify("incident_opened", at, event.customer, event.id)
+    return incident, account, (("incident_opened", t, event.customer, event.id),)
 
 
 def advance_account_record(
     policy: Policy, record: AccountRecord, until: datetime
-) -> tuple[AccountRecord, tuple[Notification, ...]]:
+) -> tuple[AccountRecord, Notes]:
     """As :meth:`Account.advance` (inclusive) on a record: the expiry notices due at or
     before ``until`` of the lots holding credits, in firing order, each once."""
     due = sorted(
@@ -173,9 +173,9 @@ def advance_account_record(
     if not due:
         return record, ()
     new = list(record)
-    sent: list[Notification] = []
+    sent: list[Note] = []
     customer = record[0]
     for at, _, _, kind, start in due:
         new[start + NOTICES] = (*new[start + NOTICES], kind)
-        sent.extend(notify(kind, at, customer))  # type: ignore[arg-type]
+        sent.append((kind, at, customer, None))
     return tuple(new), tuple(sent)

@@ -12,7 +12,7 @@ import pendulum
 from premier_policy.base._errors import PolicyError
 from premier_policy.base._events import Event, IncidentEvent, Open, Purchase
 from premier_policy.base._instants import as_stored
-from premier_policy.base._notifications import Notification, NotificationLog, Tally
+from premier_policy.base._notifications import NotificationLog, Sent, Tally
 from premier_policy.base._refusal import Refusal
 from premier_policy.credits._account import Account, Purchased
 from premier_policy.credits._record import AccountForm, account_form, account_of
@@ -208,9 +208,7 @@ class Fold:
 _CUSTOMER: Final = itemgetter(CUSTOMER)
 
 
-def _advance_account(
-    policy: Policy, form: AccountForm, t: datetime
-) -> tuple[AccountForm, tuple[Notification, ...]]:
+def _advance_account(policy: Policy, form: AccountForm, t: datetime) -> tuple[AccountForm, Sent]:
     if isinstance(form, Account):
         return form.advance(policy, as_stored(t), inclusive=True)
     return advance_account_record(policy, form, t)

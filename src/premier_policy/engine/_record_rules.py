@@ -38,7 +38,7 @@ from premier_policy.base._events import (
     StaffReply,
 )
 from premier_policy.base._instants import plain
-from premier_policy.base._notifications import Notification, notify
+from premier_policy.base._notifications import Notes, Sent
 from premier_policy.base._refusal import Refusal
 from premier_policy.base._rules import RuleId
 from premier_policy.credits._record import AccountForm, AccountRecord, account_form, account_of
@@ -76,10 +76,10 @@ from premier_policy.terms._policy import Policy, response_due_at, wall_added
 __all__ = ["RecordStep", "advance_record", "judge_record"]
 
 #: An accepted event on a record: the new record, the account and what to send.
-RecordStep: TypeAlias = tuple[Record, AccountForm, tuple[Notification, ...]]
+RecordStep: TypeAlias = tuple[Record, AccountForm, Sent]
 _Quick: TypeAlias = Callable[
     [Policy, Record, IncidentEvent, datetime, State],
-    "tuple[Record, tuple[Notification, ...]] | Refusal | None",
+    "tuple[Record, Notes] | Refusal | None",
 ]
 
 _Credited: TypeAlias = Callable[
@@ -107,22 +107,22 @@ def _pending(r: Record) -> bool:
 
 def _staff_reply(
     policy: Policy, r: Record, event: IncidentEvent, at: datetime, state: State
-) -> tuple[Record, tuple[Notification, ...]]:
+) -> tuple[Record, Notes]:
     new = list(r)
     new[STATE] = state
     if _pending(r):
         # ResponseTarget.meet: met at the reply, breached if it comes after the due instant.
         new[_MET], new[_BREACHED] = at, at > r[_DUE]
-    return tuple(new), notify("response_posted", at, r[CUSTOMER], r[ID])  # type: ignore[arg-type]
+    return tuple(new), (("response_posted", at, r[CUSTOMER], r[ID]),)
 
 
 def _customer_reply(
     policy: Policy, r: Record, event: IncidentEvent, at: datetime, state: State
-) -> tuple[Record, tuple[Notification, ...]]:
+) -> tuple[Record, Notes]:
     new = list(r)
     new[STATE] = state
     new += _waiting_on_staff(policy, r, at)
-    return tuple(new), notify("customer_replied", at, r[CUSTOMER], r[ID])  # type: ignore[arg-type]
+    return tuple(new), (("customer_replied", at, r[CUSTOMER], r[ID]),)
 
 
 def _waiting_on_staff(policy: Policy, r: Record, at: datetime) -> tuple[object, ...]:
@@ -132,7 +132,7 @@ def _waiting_on_staff(policy: Policy, r: Record, at: datetime) -> tuple[object, 
 
 def _log_time(
     policy: Policy, r: Record, event: IncidentEvent, at: datetime, state: State
-) -> tuple[Record, tuple[Notification, ...]] | Refusal:
+) -> tuple[Record, Notes] | Refusal:
     assert isinstance(event, LogTime)
     logged = _new_allowance(r[MINUTES], r[USED], r[WARNED]).log(
         event.minutes, warning_minutes=policy.warning_minutes
@@ -143,7 +143,7 @@ def _log_time(
     new = list(r)
     new[MINUTES], new[USED], new[WARNED] = allowance.minutes, allowance.used, allowance.warned
     customer, key = r[CUSTOMER], r[ID]
-    sent = tuple(n for kind in kinds for n in notify(kind, at, customer, key))  # type: ignore[arg-type]
+    sent = tuple((kind, at, customer, key) for kind in kinds)
     return tuple(new), sent
 
 
@@ -161,13 +161,13 @@ def _dropped(r: Record, at: datetime) -> list[Any] | None:
 
 def _resolve(
     policy: Policy, r: Record, event: IncidentEvent, at: datetime, state: State
-) -> tuple[Record, tuple[Notification, ...]] | None:
+) -> tuple[Record, Notes] | None:
     new = _dropped(r, at)
     if new is None:
         return None
     new[STATE], new[RESOLVED_AT] = state, at
     new[AUTO_CLOSE_AT] = wall_added(policy, at, days=policy.auto_close_days)
-    return tuple(new), notify("incident_resolved", at, r[CUSTOMER], r[ID])  # type: ignore[arg-type]
+    return tuple(new), (("incident_resolved", at, r[CUSTOMER], r[ID]),)
 
 
 def _closed(policy: Policy, r: Record, at: datetime, state: State) -> Record:
@@ -180,13 +180,13 @@ def _closed(policy: Policy, r: Record, at: datetime, state: State) -> Record:
 
 def _close(
     policy: Policy, r: Record, event: IncidentEvent, at: datetime, state: State
-) -> tuple[Record, tuple[Notification, ...]]:
-    return _closed(policy, r, at, state), notify("incident_closed", at, r[CUSTOMER], r[ID])  # type: ignore[arg-type]
+) -> tuple[Record, Notes]:
+    return _closed(policy, r, at, state), (("incident_closed", at, r[CUSTOMER], r[ID]),)
 
 
 def _reopen(
     policy: Policy, r: Record, event: IncidentEvent, at: datetime, state: State
-) -> tuple[Record, tuple[Notification, ...]] | None:
+) -> tuple[Record, Notes] | None:
     until = r[REOPEN_UNTIL]
     if until is not None and at >= until:
         return None  # lifecycle.reopen-window: the lifecycle words the refusal
@@ -194,7 +194,7 @@ def _reopen(
     new[STATE] = state
     new[RESOLVED_AT] = new[AUTO_CLOSE_AT] = new[CLOSED_AT] = new[REOPEN_UNTIL] = None
     new += _waiting_on_staff(policy, r, at)
-    return tuple(new), notify("incident_reopened", at, r[CUSTOMER], r[ID])  # type: ignore[arg-type]
+    return tuple(new), (("incident_reopened", at, r[CUSTOMER], r[ID]),)
 
 
 def _extend(
@@ -213,7 +213,7 @@ def _extend(
     account, lot_id = consumed
     new = list(r)
     new[STATE], new[MINUTES], new[LOTS] = state, allowance.minutes, (*r[LOTS], lot_id)
-    return tuple(new), account, notify("incident_extended", at, r[CUSTOMER], r[ID])  # type: ignore[arg-type]
+    return tuple(new), account, (("incident_extended", at, r[CUSTOMER], r[ID]),)
 
 
 def _invalidate(
@@ -231,7 +231,7 @@ def _invalidate(
         return None
     new[STATE], new[INVALID_REASON], new[LOTS] = state, event.reason, ()
     new[AUTO_CLOSE_AT] = new[REOPEN_UNTIL] = None
-    return tuple(new), account, notify("incident_invalidated", at, r[CUSTOMER], r[ID])  # type: ignore[arg-type]
+    return tuple(new), account, (("incident_invalidated", at, r[CUSTOMER], r[ID]),)
 
 
 _QUICK: dict[type[IncidentEvent], tuple[Kind, _Quick]] = {
@@ -284,23 +284,21 @@ def judge_record(
     return record_of(step.incident), after, step.notifications
 
 
-def advance_record(
-    policy: Policy, record: Record, until: datetime
-) -> tuple[Record, tuple[Notification, ...]]:
+def advance_record(policy: Policy, record: Record, until: datetime) -> tuple[Record, Notes]:
     """As :func:`~premier_policy.incidents._lifecycle.advance` (inclusive) on a record:
     response breaches (``response_overdue`` to staff at the due instant) and the
     auto-close at its instant."""
     terms = policy.terms(record[VERSION])
-    fired: tuple[Notification, ...] = ()
+    fired: Notes = ()
     while (at := record_due(record)) is not None and at <= until:
         customer, key = record[CUSTOMER], record[ID]
         if _pending(record) and not record[_BREACHED]:
             new = list(record)
             new[_BREACHED] = True
             record = tuple(new)
-            fired += notify("response_overdue", at, customer, key)  # type: ignore[arg-type]
+            fired += (("response_overdue", at, customer, key),)
         else:
             state = TRANSITIONS.lands("auto_close", record[STATE])
             record = _closed(terms, record, at, state)
-            fired += notify("incident_closed", at, customer, key)  # type: ignore[arg-type]
+            fired += (("incident_closed", at, customer, key),)
     return record, fired

@@ -33,7 +33,7 @@ from premier_policy.base._events import (
     StaffReply,
 )
 from premier_policy.base._instants import as_stored
-from premier_policy.base._notifications import Notification
+from premier_policy.base._notifications import Notification, Sent
 from premier_policy.base._owner import owner_refusal
 from premier_policy.base._refusal import Refusal
 from premier_policy.base._rules import RuleId
@@ -117,9 +117,11 @@ _MALFORMED = frozenset({RuleId.INPUT_MALFORMED, RuleId.INPUT_AWARE_ONLY})
 
 
 class Sink(Protocol):
-    """Where the rules of time order put notifications: a list, or the engine's log."""
+    """Where the rules of time order put notifications: a list (the world's, which its
+    value timers fill with notifications), or the engine's log (which its record timers
+    fill with notes, :data:`~premier_policy.base._notifications.Note`)."""
 
-    def extend(self, batch: Iterable[Notification], /) -> None: ...
+    def extend(self, batch: Iterable[Any], /) -> None: ...
 
 
 #: Undo records of fired timers: (an account's?, key, value before, its due, its order).
@@ -146,7 +148,7 @@ def _incident_due(policy: Policy, incident: Incident) -> datetime | None:
     return incident.next_timer_at(policy)
 
 
-_Fires: TypeAlias = Callable[[Policy, Any, datetime], tuple[Any, tuple[Notification, ...]]]
+_Fires: TypeAlias = Callable[[Policy, Any, datetime], tuple[Any, Sent]]
 _Due: TypeAlias = Callable[[Policy, Any], datetime | None]
 #: How the entities of a store let time pass: an account's timers due at or before an
 #: instant and its next timer, then an incident's. The world's are values; the replay
