@@ -98,20 +98,26 @@ def _expiring(terms: Policy, bought: datetime, expires: datetime) -> datetime | 
 def consume_record(record: AccountRecord, t: datetime) -> tuple[AccountRecord, str] | None:
     """As :meth:`Account.consume` at ``t`` (UTC) on a record: one credit from the usable
     lot first in consume order, and its ID; None when no lot is usable."""
-    chosen: AccountRecord | None = None
+    chosen: tuple[Any, ...] | None = None
     where = 0
-    for start, f in lots_of(record):
+    for start in range(1, len(record), LOT_FIELDS):  # read in place, as account_due does
         if (
-            f[REMAINING]
-            and f[PURCHASED_AT] <= t < f[EXPIRES_AT]
-            and (chosen is None or _order(f) < _order(chosen))
+            record[start + REMAINING]
+            and record[start + PURCHASED_AT] <= t < record[start + EXPIRES_AT]
         ):
-            chosen, where = f, start
+            # _order's key, of the fields in place
+            order = (
+                record[start + EXPIRES_AT],
+                record[start + PURCHASED_AT],
+                record[start + LOT_ID],
+            )
+            if chosen is None or order < chosen:
+                chosen, where = order, start
     if chosen is None:
         return None
     new = list(record)
     new[where + REMAINING] -= 1
-    return tuple(new), chosen[LOT_ID]
+    return tuple(new), chosen[2]
 
 
 def restore_record(record: AccountRecord, lot_id: str, t: datetime) -> AccountRecord | None:
