@@ -358,24 +358,24 @@ class NotificationLog(Sequence[Notification]):
         for n, column in enumerate(self._columns()):
             yield chain.from_iterable((*(chunk[n] for chunk in self._sealed), column))
 
-    def mark(self) -> tuple[int, tuple[datetime | None, dict[TallyKey, int]]]:
-        """The state to :meth:`rollback` to."""
+    def mark(self) -> tuple[int, int, tuple[datetime | None, dict[TallyKey, int]]]:
+        """The state to :meth:`rollback` to: the chunks sealed, the rows not yet sealed
+        and the tally's mark."""
         if len(self.at) >= self.CHUNK:
             self._starts.append(self._sealed_size())
             self._sealed.append(tuple(tuple(column) for column in self._columns()))
             for column in self._columns():
                 column.clear()
-        return len(self), self.tally.mark()
+        return len(self._sealed), len(self.at), self.tally.mark()
 
     def _sealed_size(self) -> int:
         return self._starts[-1] + len(self._sealed[-1][0]) if self._sealed else 0
 
-    def rollback(self, mark: tuple[int, tuple[datetime | None, dict[TallyKey, int]]]) -> None:
+    def rollback(self, mark: tuple[int, int, tuple[datetime | None, dict[TallyKey, int]]]) -> None:
         """Take back every notification added since ``mark`` (what a refused event
         undoes), their numbering included."""
-        size = mark[0] - self._sealed_size()
-        tallied = mark[1]
-        assert size >= 0, "a mark taken before the last sealing"
+        sealed, size, tallied = mark
+        assert sealed == len(self._sealed), "a mark taken before the last sealing"
         self.tally.rollback(
             tallied,
             zip(

@@ -119,11 +119,15 @@ class Fold:
         mark = self.notifications.mark()
         undo: Undo = []
         try:
-            self._fire(at, undo, inclusive=False)
+            # Most events find no timer due before them: fire() only when one is.
+            a, i = self.accounts.first, self.incidents.first
+            if (a is not None and a[0] < at) or (i is not None and i[0] < at):
+                self._fire(at, undo, inclusive=False)
             result = self._step(event)
         except PolicyError as error:  # a timer past the year 9999 cannot fire
             result = refusal_for(error)
-        if isinstance(result, Refusal):
+        if result is not ACCEPTED:
+            # The step itself sends nothing it refuses: only the timers are taken back.
             for is_account, key, before, due, order in reversed(undo):
                 store: DraftAgenda[str, Any] = self.accounts if is_account else self.incidents
                 store.set(key, before, due=due, order=order)
