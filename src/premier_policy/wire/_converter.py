@@ -96,7 +96,7 @@ def _utc_instant(value: object) -> pendulum.DateTime:
                 t = parsed.astimezone(UTC)
                 return pendulum.DateTime(
                     t.year, t.month, t.day, t.hour, t.minute, t.second, t.microsecond,
-                    tzinfo=pendulum.UTC,
+                    pendulum.UTC,  # positionally: keywords are slow to parse in C calls
                 )  # fmt: skip
         except (ValueError, OverflowError):
             pass
