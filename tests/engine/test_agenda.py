@@ -88,6 +88,27 @@ def test_draft_agenda_agrees_with_the_agenda(ops: list[tuple[str, int, Any]]) ->
     assert draft.first == run(Agenda(), ops).first
 
 
+@given(OPS, st.integers(0, 51).map(lambda h: T0.add(hours=h)))
+def test_a_draft_agenda_says_no_timer_is_due_only_when_none_is(
+    ops: list[tuple[str, int, Any]], t: Any
+) -> None:
+    """due_before(t) reads the heap's top unvalidated: it is True whenever a live timer
+    is due before t (the engine skips firing only on False), and exact once first has
+    dropped the stale entries above the earliest live timer."""
+    draft: DraftAgenda[str, Any] = DraftAgenda()
+    model: dict[Any, tuple[Any, Any, int]] = {}
+    for n, (key, value, due) in enumerate(ops):
+        draft.set(key, value, due=due, order=n)
+        model[key] = (value, due, model[key][2] if key in model else n)
+        earliest = model_first(model)
+        due_before = earliest is not None and earliest[0] < t
+        if due_before:
+            assert draft.due_before(t)
+        if n % 2:  # now and then, as the engine does when it fires
+            assert draft.first == earliest
+            assert draft.due_before(t) is due_before
+
+
 @given(OPS, OPS)
 def test_an_agenda_never_changes(first: list[Any], then: list[Any]) -> None:
     """Setting returns a new agenda; the old one keeps its entries and its first timer."""

@@ -53,6 +53,10 @@ Due: TypeAlias = "_Leaf | tuple[datetime, int, None]"
 _VACANT: Due = (_NEVER, -1, None)
 #: A leaf's first-set order, what iteration sorts by.
 _ORDER = itemgetter(1)
+#: A key the dues have never held (None is a due: no timer).
+_UNSET: Any = object()
+_set_item = dict.__setitem__  # the agenda's own __setitem__ refuses: set() keeps the timers
+_push = heapq.heappush
 
 
 class _Bucket:
@@ -189,18 +193,25 @@ class DraftAgenda(dict[K, V], Entries[K, V]):
 
     def set(self, key: K, value: V, *, due: datetime | None, order: int) -> Self:
         order = self._orders.setdefault(key, order)
-        dict.__setitem__(self, key, value)
+        _set_item(self, key, value)
         dues = self._dues
-        before = dues.get(key)
-        if key not in dues or before != due:
+        before = dues.get(key, _UNSET)
+        if before is _UNSET or before != due:
             dues[key] = due
-            self._live += (due is not None) - (before is not None)
+            self._live += (due is not None) - (before is not None and before is not _UNSET)
             if due is not None:
                 heap = self._heap
-                heapq.heappush(heap, (due, order, key))
+                _push(heap, (due, order, key))
                 if len(heap) > 2 * self._live + 64:
                     self._compact()
         return self
+
+    def due_before(self, t: datetime) -> bool:
+        """Whether a timer may be due before ``t``: False only when none is; True may
+        come of a timer that has moved since (:attr:`first` says which is due)."""
+        # The heap's top is at or before every live timer: no validation needed to say no.
+        heap = self._heap
+        return bool(heap) and heap[0][0] < t
 
     def _compact(self) -> None:
         # Stale entries leave the heap only when they reach its top: without this, it

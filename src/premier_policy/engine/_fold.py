@@ -120,8 +120,7 @@ class Fold:
         undo: Undo = []
         try:
             # Most events find no timer due before them: fire() only when one is.
-            a, i = self.accounts.first, self.incidents.first
-            if (a is not None and a[0] < at) or (i is not None and i[0] < at):
+            if self.accounts.due_before(at) or self.incidents.due_before(at):
                 self._fire(at, undo, inclusive=False)
             result = self._step(event)
         except PolicyError as error:  # a timer past the year 9999 cannot fire
