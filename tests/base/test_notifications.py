@@ -14,13 +14,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from premier_policy.base._instants import plain
 from premier_policy.base._notifications import (
     AUDIENCES,
+    Note,
     Notification,
     NotificationKind,
     NotificationLog,
     Tally,
     notification_id,
+    notified,
     notify,
     utc_text,
 )
@@ -94,6 +97,7 @@ def numbered(batches: list[tuple[Notification, ...]]) -> list[Notification]:
     stop=st.none() | st.integers(-8, 8),
     step=st.none() | st.integers(-3, 3).filter(bool),
     chunk=st.sampled_from((1, 2, 3, NotificationLog.CHUNK)),
+    as_notes=st.lists(st.booleans(), min_size=8, max_size=8),
 )
 def test_log_reads_like_the_list_it_was_given(
     batches: list[tuple[Notification, ...]],
@@ -103,28 +107,40 @@ def test_log_reads_like_the_list_it_was_given(
     stop: int | None,
     step: int | None,
     chunk: int,
+    as_notes: list[bool],
 ) -> None:
     """The engine's log holds the notifications it was given, in order, each numbered
     among the identical ones at its instant, however its rows were sealed (a mark before
-    each batch, as the engine takes one before each event); a rollback takes back the
-    notifications and their numbering (what a refused event undoes)."""
+    each batch, as the engine takes one before each event) and whether a batch came as
+    notifications or as the note they stand for (at a plain instant, as record steps
+    send them); a rollback takes back the notifications and their numbering (what a
+    refused event undoes)."""
 
     class Log(NotificationLog):
         __slots__ = ()
         CHUNK = chunk
 
+    def sent(n: int) -> tuple[Notification | Note, ...]:
+        first = batches[n][0]
+        if as_notes[n]:
+            return ((first.kind, plain(first.at), first.customer, first.incident),)
+        return batches[n]
+
     log, model = Log(), numbered(batches)
-    for batch in batches[:cut]:
+    for n in range(len(batches[:cut])):
         log.mark()
-        log.extend(batch)
+        log.extend(sent(n))
     mark = log.mark()
-    for batch in batches[cut:]:
-        log.extend(batch)
+    for n in range(cut, len(batches)):
+        log.extend(sent(n))
     assert list(log) == model
+    assert notified(each for n in range(len(batches)) for each in sent(n)) == tuple(
+        attrs.evolve(n, seq=0) for n in model
+    )
     log.rollback(mark)
     assert list(log) == model[: sum(len(b) for b in batches[:cut])]
-    for batch in batches[cut:]:
-        log.extend(batch)
+    for n in range(cut, len(batches)):
+        log.extend(sent(n))
     assert len(log) == len(model)
     assert list(log) == model
     assert log[start:stop:step] == model[start:stop:step]
@@ -224,3 +240,20 @@ def test_a_log_keeps_plain_instants_and_reads_stored_ones() -> None:
     assert [type(n.at) for n in read] == [pendulum.DateTime] * 4
     assert [n.at for n in read] == [t, t, t.add(hours=1), t.add(hours=1)]
     assert read[0] == notify("incident_opened", t, "acme", "i1")[0]
+
+
+def test_a_rollback_to_a_mark_older_than_a_sealing_is_refused() -> None:
+    """Rows are sealed only when a mark is taken, so only the latest mark can be rolled
+    back to; an older one is refused and the log keeps every row."""
+
+    class Log(NotificationLog):
+        __slots__ = ()
+        CHUNK = 2
+
+    log = Log()
+    old = log.mark()
+    log.extend(notify("incident_opened", AT, "acme", "i1"))
+    log.mark()  # seals the two rows
+    with pytest.raises(ValueError, match="a mark taken before the last sealing"):
+        log.rollback(old)
+    assert len(log) == 2

@@ -375,7 +375,9 @@ class NotificationLog(Sequence[Notification]):
         """Take back every notification added since ``mark`` (what a refused event
         undoes), their numbering included."""
         sealed, size, tallied = mark
-        assert sealed == len(self._sealed), "a mark taken before the last sealing"
+        if sealed != len(self._sealed):
+            # Sealed rows cannot be taken back: only the latest mark can be rolled back to.
+            raise ValueError("a mark taken before the last sealing")
         self.tally.rollback(
             tallied,
             zip(

@@ -1,17 +1,19 @@
-"""The credits' common steps on account records, for the replay engine.
+"""The credits' steps on account records, for the replay engine.
 
-A purchase, an opening (the credit it takes) and the expiry notices are most of what
-happens to an account in a replay. These functions apply them to an account's record
-(:mod:`premier_policy.credits._record`) exactly as :class:`~premier_policy.Account` and
-the lifecycle's :func:`~premier_policy.incidents._lifecycle.open_incident` apply them to
-the value: a lot's fields are those :class:`~premier_policy.credits._lots.Lot` holds, its
-expiry and notice instants :func:`~premier_policy.credits._lots.valid_until`'s and
+Purchases, openings (the credit taken), extensions' credits, credits given back by an
+invalidation and the expiry notices are what happens to an account in a replay. These
+functions apply them to an account's record (:mod:`premier_policy.credits._record`)
+exactly as :class:`~premier_policy.Account` and the lifecycle's
+:func:`~premier_policy.incidents._lifecycle.open_incident` apply them to the value: a
+lot's fields are those :class:`~premier_policy.credits._lots.Lot` holds, its expiry and
+notice instants :func:`~premier_policy.credits._lots.valid_until`'s and
 :func:`~premier_policy.credits._lots.notice_at`'s on the wall clock
 (:func:`~premier_policy.terms._policy.wall_added`), the order credits are taken in is
 ``credits.consume-order``'s. Each returns None where the value must judge instead: a
-purchase ID already recorded, an account about to outgrow its record, no usable
-credit, an area outside the support. ``tests/engine/test_credit_rules.py`` holds the
-two equal step by step, and the engine-against-world laws replay by replay.
+purchase ID already recorded, an account about to outgrow its record, a lot that could
+not expire before the year 9999, no usable credit, an area outside the support, a
+credit that cannot be given back. ``tests/engine/test_credit_rules.py`` holds the two
+equal step by step, and the engine-against-world laws replay by replay.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ def purchase_record(
         # valid_until: at least a year on the wall clock, so always after the purchase.
         expires = wall_added(terms, t, years=terms.validity_years)
     except PolicyError:
-        return None  # credits.validity: past the year 9999, the value words it
+        return None  # past the calendar: the value words it (credits.validity, or the instant)
     count = event.count
     credits = product.credits * count
     price = product.price if count == 1 else product.price * count

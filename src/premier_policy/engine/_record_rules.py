@@ -1,4 +1,4 @@
-"""The lifecycle's common steps on records, for the replay engine.
+"""The lifecycle's steps on records, for the replay engine.
 
 Every event on an incident and its timers (breaches and auto-closes) are taken by
 :func:`judge_record` and :func:`advance_record` on the incident's record
@@ -7,16 +7,18 @@ Every event on an incident and its timers (breaches and auto-closes) are taken b
 it: the lifecycle's table (:data:`~premier_policy.incidents._states.TRANSITIONS`), the
 allowance's rules and the notifications are the lifecycle's own, and the credits an
 extension takes and an invalidation gives back are taken on the account's record
-(:mod:`premier_policy.engine._credit_rules`). What the table refuses, a reopen past
-its window, an extension without a usable credit and an account kept as a value go to
-the lifecycle itself, through the value, which words the refusal. ``tests/engine/test_record_rules.py`` holds the two
-equal event by event, and the engine-against-world laws replay by replay.
+(:mod:`premier_policy.engine._credit_rules`). The lifecycle itself, through the values,
+takes what the table refuses, a reopen past its window, an extension without a usable
+credit, a credit that cannot be given back (``credits.restore``) and any event on an
+account kept as a value; it words the refusal. ``tests/engine/test_record_rules.py``
+holds the two equal event by event, and the engine-against-world laws replay by replay.
 
 The check :meth:`ResponseTarget.meet` makes on the value cannot fail in the engine, so
 it is not made here: events come in time order (``input.out-of-order``) and a target
 starts at an event or, restored, no later than the snapshot's instant. A target the
 rules breached did so at its due instant, but a restored one may say breached earlier:
-a resolution then goes to the value, whose :meth:`~ResponseTarget.drop` refuses it.
+a resolution or an invalidation then goes to the value, whose
+:meth:`~ResponseTarget.drop` refuses it.
 """
 
 from __future__ import annotations
@@ -212,7 +214,9 @@ def _extend(
         return None  # credits.none-available: the account words why
     account, lot_id = consumed
     new = list(r)
-    new[STATE], new[MINUTES], new[LOTS] = state, allowance.minutes, (*r[LOTS], lot_id)
+    # The state stays: the table moves no incident on an extension, and the value's
+    # step does not set it.
+    new[MINUTES], new[LOTS] = allowance.minutes, (*r[LOTS], lot_id)
     return tuple(new), account, (("incident_extended", at, r[CUSTOMER], r[ID]),)
 
 

@@ -36,17 +36,17 @@ __all__ = [
     "wall_added",
 ]
 
-#: The bounds of the policy's numbers: no more than the calendar itself spans, the
-#: years 1 to 9999 (3,652,058 days). A larger number could only carry an instant past
-#: the year 9999, so it is refused when the policy is built; within the bounds, a sum
-#: that still passes the year 9999 is refused by the rule that computes it
-#: (``hours.arithmetic``, ``credits.validity``, ...).
 _UTC_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _NAIVE_EPOCH: Final = datetime(1970, 1, 1)
 # datetime's own arithmetic, which takes the type of its left operand (pendulum's is Python).
 _minus: Final = datetime.__sub__
 _plus: Final = datetime.__add__
 
+#: The bounds of the policy's numbers: no more than the calendar itself spans, the
+#: years 1 to 9999 (3,652,058 days). A larger number could only carry an instant past
+#: the year 9999, so it is refused when the policy is built; within the bounds, a sum
+#: that still passes the year 9999 is refused by the rule that computes it
+#: (``hours.arithmetic``, ``credits.validity``, ...).
 MAX_YEARS: Final = 9998
 MAX_DAYS: Final = 3_652_058
 MAX_MINUTES: Final = MAX_DAYS * 24 * 60
@@ -341,15 +341,19 @@ class Policy:
         this version's target, counted under the hours in force at each instant."""
         # A stdlib timedelta takes the calendar's fast path; a pendulum Duration costs
         # more to build than the business-time addition itself.
-        hours = self.calendar if self._timeline is None else self._timeline.versions[0].calendar
-        return hours.add(t, timedelta(minutes=self.response_target_minutes))
+        return self._hours.add(t, timedelta(minutes=self.response_target_minutes))
+
+    @property
+    def _hours(self) -> Calendar:
+        # The calendar that counts business time under the hours in force at each
+        # instant: the base version's, which holds every change of hours.
+        return self.calendar if self._timeline is None else self._timeline.versions[0].calendar
 
 
 def response_due_at(policy: Policy, t: datetime) -> datetime:
     """:meth:`Policy.response_due` as the replay engine's records keep instants (plain,
     UTC; :func:`~premier_policy.base._instants.plain`), from any aware ``t``."""
-    versions = policy.versions
-    due = added_plain(versions[0].calendar, t, timedelta(minutes=policy.response_target_minutes))
+    due = added_plain(policy._hours, t, timedelta(minutes=policy.response_target_minutes))
     return plain(policy.utc(policy.response_due(t))) if due is None else due
 
 
@@ -377,6 +381,8 @@ def _wall_added(start: datetime, tz: ZoneInfo, years: int, days: int) -> timedel
     since = _minus(start, PLAIN_EPOCH)
     if not (years or days):
         return since  # pendulum's add keeps the instant when nothing of variable length moves
+    # The wall time by adding its offset, not by replace(tzinfo=None): keyword arguments
+    # are slow to parse in C calls.
     offset = _plus(_UTC_EPOCH, since).astimezone(tz).utcoffset()
     assert offset is not None  # astimezone's result is aware
     wall = _plus(_NAIVE_EPOCH, since + offset)
@@ -387,8 +393,8 @@ def _wall_added(start: datetime, tz: ZoneInfo, years: int, days: int) -> timedel
     if days:
         wall += timedelta(days)
     # The wall time's two readings (fold 0 and 1) differ only in a gap or a fold; the
-    # later instant is the one of the smaller offset. (Keyword arguments are slow in
-    # C calls, hence no replace() on the common path above.)
+    # later instant is the one of the smaller offset. (Each reading used to be made
+    # aware and converted: two replace() calls more.)
     first, second = tz.utcoffset(wall), tz.utcoffset(wall.replace(fold=1))
     # A ZoneInfo has an offset at every wall time.
     assert first is not None
