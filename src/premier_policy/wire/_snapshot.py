@@ -135,8 +135,9 @@ def _parsed(text: str) -> pendulum.DateTime:
         raise PolicyError(f"expected an ISO 8601 instant, got {text[:40]!r}") from None
     if t is None:  # outside the try: a PolicyError is a ValueError too
         raise PolicyError(f"naive instant {text[:40]!r}; a snapshot writes UTC offsets")
+    # tzinfo positionally: keyword arguments are slow to parse in C calls.
     return pendulum.DateTime(
-        t.year, t.month, t.day, t.hour, t.minute, t.second, t.microsecond, tzinfo=pendulum.UTC
+        t.year, t.month, t.day, t.hour, t.minute, t.second, t.microsecond, pendulum.UTC
     )
 
 
