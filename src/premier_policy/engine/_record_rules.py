@@ -46,7 +46,7 @@ from premier_policy.base._rules import RuleId
 from premier_policy.credits._record import AccountForm, AccountRecord, account_form, account_of
 from premier_policy.engine._credit_rules import consume_record, restore_record
 from premier_policy.incidents._allowance import Allowance
-from premier_policy.incidents._lifecycle import Step, apply_due
+from premier_policy.incidents._lifecycle import KINDS, Step, apply_due
 from premier_policy.incidents._record import (
     AUTO_CLOSE_AT,
     BREACHED,
@@ -238,18 +238,21 @@ def _invalidate(
     return tuple(new), account, (("incident_invalidated", at, r[CUSTOMER], r[ID]),)
 
 
+# Each step under the table's name of its event (the lifecycle's KINDS).
 _QUICK: dict[type[IncidentEvent], tuple[Kind, _Quick]] = {
-    StaffReply: ("staff_reply", _staff_reply),
-    CustomerReply: ("customer_reply", _customer_reply),
-    LogTime: ("log_time", _log_time),
-    Resolve: ("resolve", _resolve),
-    Close: ("close", _close),
-    Reopen: ("reopen", _reopen),
+    cls: (KINDS[cls], step)
+    for cls, step in (
+        (StaffReply, _staff_reply),
+        (CustomerReply, _customer_reply),
+        (LogTime, _log_time),
+        (Resolve, _resolve),
+        (Close, _close),
+        (Reopen, _reopen),
+    )
 }
 #: The events that take or give back credits, on an account record.
 _CREDITED: dict[type[IncidentEvent], tuple[Kind, _Credited]] = {
-    Extend: ("extend", _extend),
-    Invalidate: ("invalidate", _invalidate),
+    cls: (KINDS[cls], step) for cls, step in ((Extend, _extend), (Invalidate, _invalidate))
 }
 
 

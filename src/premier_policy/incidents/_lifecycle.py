@@ -49,7 +49,7 @@ from premier_policy.incidents._response import ResponseTarget, _new_target
 from premier_policy.incidents._states import TRANSITIONS, Kind, State
 from premier_policy.terms._policy import Policy
 
-__all__ = ["Step", "advance", "apply", "apply_due", "open_incident"]
+__all__ = ["KINDS", "Step", "advance", "apply", "apply_due", "open_incident"]
 
 
 @frozen
@@ -307,6 +307,10 @@ _EVENTS: dict[type[IncidentEvent], tuple[Kind, _Handler]] = {
     Reopen: ("reopen", _reopen),
     Invalidate: ("invalidate", _invalidate),
 }
+
+#: The transition table's name of each incident event (the replay engine's record steps
+#: are looked up by it too).
+KINDS: dict[type[IncidentEvent], Kind] = {cls: kind for cls, (kind, _) in _EVENTS.items()}
 
 # How a refusal names each event the table can refuse.
 _ACTIONS: dict[Kind, str] = {
