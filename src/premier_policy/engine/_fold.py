@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from operator import itemgetter
-from typing import Any, Final
+from typing import Any, Final, get_args
 
 import pendulum
 
 from premier_policy.base._errors import PolicyError
-from premier_policy.base._events import Event, IncidentEvent, Open, Purchase
+from premier_policy.base._events import CUSTOMER_SIDE, Event, IncidentEvent, Open, Purchase
 from premier_policy.base._instants import as_stored
 from premier_policy.base._notifications import NotificationLog, Sent, Tally
 from premier_policy.base._refusal import Refusal
@@ -111,11 +111,21 @@ class Fold:
         """As :meth:`World.apply`, in place; the notifications go to the log. A refusal
         undoes the timers fired before it, so it changes nothing here either."""
         at = event.at
-        refused = precheck(
-            self.policy, event, at, self.at, self.incidents, self.purchases, _CUSTOMER
-        )
-        if refused is not None:
-            return refused
+        clock = self.at
+        # Most events act in time order on a known incident, named by its staff or its own
+        # customer, which precheck would let through: checked here without the call.
+        acting = _ON_INCIDENT.get(type(event))
+        if (
+            acting is None
+            or (clock is not None and at < clock)
+            or (record := self.incidents.get(event.incident)) is None  # type: ignore[union-attr]
+            or (acting and event.customer not in (None, record[CUSTOMER]))  # type: ignore[union-attr]
+        ):
+            refused = precheck(
+                self.policy, event, at, clock, self.incidents, self.purchases, _CUSTOMER
+            )
+            if refused is not None:
+                return refused
         mark = self.notifications.mark()
         undo: Undo = []
         try:
@@ -209,6 +219,10 @@ class Fold:
 
 
 _CUSTOMER: Final = itemgetter(CUSTOMER)
+#: Each event on an incident: whether it may name the customer acting (input.owner).
+_ON_INCIDENT: Final[dict[type[Event], bool]] = {
+    cls: cls in CUSTOMER_SIDE for cls in get_args(IncidentEvent)
+}
 
 
 def _advance_account(policy: Policy, form: AccountForm, t: datetime) -> tuple[AccountForm, Sent]:
