@@ -45,6 +45,20 @@ def test_every_event_gets_a_result_in_input_order() -> None:
     assert set(data["results"][0]) == {"index", "accepted"}
 
 
+@pytest.mark.parametrize("kind", ["customer_reply", "extend", "close", "reopen"])
+def test_a_customer_acts_only_on_their_own_incident(kind: str) -> None:
+    """input.owner: an event naming another customer is refused and changes nothing; the
+    same event naming the incident's own customer is judged as if it named no one."""
+    before = [BUY, OPEN, REPLY]
+    event = {"at": "2026-11-23T12:00:00+01:00", "type": kind, "incident": "i1"}
+    stranger = replay({"events": [*before, {**event, "customer": "globex"}]})
+    assert results(stranger)[-1] == (3, False, RuleId.INPUT_OWNER.value)
+    assert {**stranger, "results": None} == {**replay({"events": before}), "results": None}
+    own, anyone = (replay({"events": [*before, {**event, **named}]}) for named in ({"customer": "acme"}, {}))  # fmt: skip
+    assert own == anyone
+    assert results(own)[-1][2] != RuleId.INPUT_OWNER.value
+
+
 def test_as_of_is_until_when_given_and_timers_up_to_it_fire() -> None:
     """input.timers: until is inclusive; next_event_at is strictly later."""
     data = replay({"until": "2026-11-23T12:00:00+01:00", "events": [BUY, OPEN]})
