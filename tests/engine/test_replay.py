@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from premier_policy import ACCEPTED, Refusal, RuleId, ScenarioError, replay, trace
+from premier_policy.engine._replay import _BATCH
 
 BUY = {"at": "2026-11-23T09:00:00+01:00", "type": "purchase", "customer": "acme", "id": "p1", "product": "bundle-3"}  # fmt: skip
 OPEN = {"at": "2026-11-23T10:00:00+01:00", "type": "open", "customer": "acme", "id": "i1", "area": "setup"}  # fmt: skip
@@ -43,6 +44,25 @@ def test_every_event_gets_a_result_in_input_order() -> None:
     assert data["results"][2]["message"].startswith("malformed event: incident:")
     assert data["results"][3]["message"].startswith("malformed event: at: naive datetime")
     assert set(data["results"][0]) == {"index", "accepted"}
+
+
+def test_results_keep_their_index_across_batches() -> None:
+    """replay reads events a batch at a time: malformed events on either side of each
+    batch's edge are refused at their own index, and the rest judged as trace does."""
+    edges = {_BATCH - 1, _BATCH, _BATCH + 1, 2 * _BATCH, 3 * _BATCH - 1}
+    events: list[object] = [BUY, OPEN]
+    for index in range(2, 3 * _BATCH):
+        minute = f"2026-11-23T{11 + index // 60:02d}:{index % 60:02d}:00+01:00"
+        events.append("garbage" if index in edges else {**REPLY, "at": minute})
+    data = replay({"events": events})
+    steps = trace({"events": events}).moments
+    assert results(data) == [
+        (m.index, m.result is ACCEPTED, None if m.result is ACCEPTED else m.result.rule.value)  # type: ignore[union-attr]
+        for m in steps
+    ]
+    refused = {index for index, _, rule in results(data) if rule is not None}
+    assert refused == edges
+    assert all(rule == RuleId.INPUT_MALFORMED.value for _, _, rule in results(data) if rule)
 
 
 @pytest.mark.parametrize("kind", ["customer_reply", "extend", "close", "reopen"])
