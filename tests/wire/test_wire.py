@@ -411,8 +411,7 @@ def _written(
 def test_a_result_log_is_written_as_its_result_views_are() -> None:
     """The replay's result log (a count and the refusals by index) reads as ResultOut
     views, negative indexes and slices included, and is written as those views are."""
-    refusal = Refusal(RuleId.CREDITS_NO_REFUNDS, "no")
-    log = ResultLog(3, {1: refusal})
+    log = ResultLog(3, {1: ("credits.no-refunds", "no")})
     views = (
         ResultOut(index=0, accepted=True),
         ResultOut(index=1, accepted=False, rule=RuleId.CREDITS_NO_REFUNDS, message="no"),

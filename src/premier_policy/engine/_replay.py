@@ -24,7 +24,7 @@ from premier_policy.base._events import Event
 from premier_policy.base._notifications import Notification
 from premier_policy.base._refusal import Refusal
 from premier_policy.engine._fold import Fold
-from premier_policy.engine._time_order import ACCEPTED, Accepted, refusal_for
+from premier_policy.engine._time_order import Accepted, refusal_for
 from premier_policy.engine._world import World
 from premier_policy.incidents._record import IncidentRecords
 from premier_policy.terms._policy import Policy
@@ -146,9 +146,8 @@ def replay(scenario: object) -> dict[str, Any]:
     """
     doc = read_scenario(scenario)
     fold = Fold(doc.policy) if doc.state is None else Fold.restored(doc.state)
-    # Only the refusals are kept: a list of a result per event would have each of its
-    # items visited by every full pass of the garbage collector.
-    refusals: dict[int, Refusal] = {}
+    # Only the refusals are kept, as pairs of strings (ResultLog says why).
+    refusals: dict[int, tuple[str, str]] = {}
     events = doc.events
     # Read a batch, then apply it: reading is pure, so the order of the work changes
     # nothing but speed, and each loop keeps its code hot in the processor's caches
@@ -156,8 +155,8 @@ def replay(scenario: object) -> dict[str, Any]:
     for start in range(0, len(events), _BATCH):
         for index, item in enumerate(_read(events[start : start + _BATCH]), start):
             result = item if isinstance(item, Refusal) else fold.apply(item)
-            if result is not ACCEPTED:
-                refusals[index] = result  # type: ignore[assignment]
+            if isinstance(result, Refusal):
+                refusals[index] = (result.rule.value, result.message)
     as_of = doc.until if doc.until is not None else fold.at
     # Without until, the snapshot is the world after its last event: the timers due at
     # that instant stay pending, as they do in a straight replay (the outcome's view

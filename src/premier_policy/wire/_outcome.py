@@ -20,7 +20,6 @@ from attrs import field, frozen
 
 from premier_policy.base._instants import zone
 from premier_policy.base._notifications import Notification, NotificationLog, id_digest
-from premier_policy.base._refusal import Refusal
 from premier_policy.base._rules import RuleId
 from premier_policy.credits._account import Account
 from premier_policy.credits._record import (
@@ -163,22 +162,26 @@ class ResultOut:
 
 class ResultLog(Sequence[ResultOut]):
     """The results of a replay, one per event: kept as the number of events and the
-    refusals by index; every other event was accepted. Reading an item builds its
-    :class:`ResultOut`; the outcome writes them without one.
+    refusals by index, each as its rule ID's text and its message; every other event was
+    accepted. Reading an item builds its :class:`ResultOut`; the outcome writes them
+    without one.
 
     A replay of a million events has a few tens of thousands of refusals: a list of a
     result per event would have each of its items visited by every full pass of the
     garbage collector, and 100,000 results written as ``ResultOut`` values first cost a
-    tenth of the whole outcome's writing.
+    tenth of the whole outcome's writing. A refusal is kept as a pair of strings, which
+    the collector stops tracing at its first look: as :class:`~premier_policy.Refusal`
+    values, each reached the oldest generation, and their growth alone set off the
+    collector's full passes while a long replay ran (seven in a million events).
 
-    >>> results = ResultLog(2, {1: Refusal(RuleId.CREDITS_NO_REFUNDS, "no")})
+    >>> results = ResultLog(2, {1: ("credits.no-refunds", "no")})
     >>> len(results), results[0], results[-1].rule.value, [r.index for r in results[1:]]
     (2, ResultOut(index=0, accepted=True, rule=None, message=None), 'credits.no-refunds', [1])
     """
 
     __slots__ = ("refusals", "size")
 
-    def __init__(self, size: int, refusals: Mapping[int, Refusal]) -> None:
+    def __init__(self, size: int, refusals: Mapping[int, tuple[str, str]]) -> None:
         self.size = size
         self.refusals = refusals
 
@@ -197,9 +200,8 @@ class ResultLog(Sequence[ResultOut]):
         position = range(self.size)[index]  # an IndexError as a list's; negatives count back
         refusal = self.refusals.get(position)
         if refusal is not None:
-            return ResultOut(
-                index=position, accepted=False, rule=refusal.rule, message=refusal.message
-            )
+            rule, message = refusal
+            return ResultOut(index=position, accepted=False, rule=RuleId(rule), message=message)
         return ResultOut(index=position, accepted=True)
 
 
@@ -210,8 +212,7 @@ def results_out(log: ResultLog) -> list[dict[str, Any]]:
     return [
         {"index": index, "accepted": True}
         if (refusal := refusals.get(index)) is None
-        else {"index": index, "accepted": False, "rule": refusal.rule.value,
-              "message": refusal.message}
+        else {"index": index, "accepted": False, "rule": refusal[0], "message": refusal[1]}
         for index in range(log.size)
     ]  # fmt: skip
 
