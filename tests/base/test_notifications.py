@@ -98,6 +98,7 @@ def numbered(batches: list[tuple[Notification, ...]]) -> list[Notification]:
     step=st.none() | st.integers(-3, 3).filter(bool),
     chunk=st.sampled_from((1, 2, 3, NotificationLog.CHUNK)),
     as_notes=st.lists(st.booleans(), min_size=8, max_size=8),
+    sealed=st.lists(st.booleans(), min_size=8, max_size=8),
 )
 def test_log_reads_like_the_list_it_was_given(
     batches: list[tuple[Notification, ...]],
@@ -108,13 +109,14 @@ def test_log_reads_like_the_list_it_was_given(
     step: int | None,
     chunk: int,
     as_notes: list[bool],
+    sealed: list[bool],
 ) -> None:
     """The engine's log holds the notifications it was given, in order, each numbered
-    among the identical ones at its instant, however its rows were sealed (a mark before
-    each batch, as the engine takes one before each event) and whether a batch came as
-    notifications or as the note they stand for (at a plain instant, as record steps
-    send them); a rollback takes back the notifications and their numbering (what a
-    refused event undoes)."""
+    among the identical ones at its instant, however its rows were sealed (before each
+    batch a mark, as the engine takes before firing timers, or a seal, as after an
+    accepted step) and whether a batch came as notifications or as the note they stand
+    for (at a plain instant, as record steps send them); a rollback takes back the
+    notifications and their numbering (what a refused event undoes)."""
 
     class Log(NotificationLog):
         __slots__ = ()
@@ -128,7 +130,10 @@ def test_log_reads_like_the_list_it_was_given(
 
     log, model = Log(), numbered(batches)
     for n in range(len(batches[:cut])):
-        log.mark()
+        if sealed[n]:
+            log.seal()
+        else:
+            log.mark()
         log.extend(sent(n))
     mark = log.mark()
     for n in range(cut, len(batches)):

@@ -36,6 +36,7 @@ from premier_policy import (
     trace,
 )
 from premier_policy.base._events import AREAS, CUSTOMER_SIDE
+from premier_policy.base._notifications import NotificationLog
 from premier_policy.engine import _time_order as time_order
 from premier_policy.engine import _world as world_module
 from premier_policy.engine._fold import Fold
@@ -416,6 +417,30 @@ def test_the_fold_undoes_timers_fired_before_a_refusal() -> None:
     assert fold.next_event_at == next_timer
     assert fold.at == utc(at(23, 10))
     assert fold.apply(StaffReply(at=at(23, 11), incident="i1")) is ACCEPTED
+
+
+def test_accepted_steps_seal_the_log_and_a_later_refusal_still_undoes_its_timers() -> None:
+    """An event that fires no timer takes no mark of the log: its step seals the rows once
+    a chunk is full, so the open rows stay few, and a refused event that fires timers
+    after that still takes them back."""
+
+    class Log(NotificationLog):
+        __slots__ = ()
+        CHUNK = 2
+
+    fold = Fold(Policy())
+    fold.notifications = Log()
+    steps: list[Event] = [
+        Purchase(at=at(23, 9, n), customer="acme", id=f"p{n}", product="single") for n in range(5)
+    ]
+    for event in (*steps, Open(at=at(23, 10), customer="acme", id="i1", area="setup")):
+        assert fold.apply(event) is ACCEPTED
+        assert len(fold.notifications.at) < Log.CHUNK
+    before = list(fold.notifications)
+    assert [n.kind for n in before] == ["credits_purchased"] * 5 + ["incident_opened"] * 2
+    result = fold.apply(Close(at=datetime(2027, 11, 23, 12, tzinfo=PARIS), incident="i1"))
+    assert isinstance(result, Refusal)
+    assert list(fold.notifications) == before
 
 
 def test_expiry_notices_fire_in_time_order_with_incident_timers() -> None:

@@ -358,14 +358,19 @@ class NotificationLog(Sequence[Notification]):
         for n, column in enumerate(self._columns()):
             yield chain.from_iterable((*(chunk[n] for chunk in self._sealed), column))
 
-    def mark(self) -> tuple[int, int, tuple[datetime | None, dict[TallyKey, int]]]:
-        """The state to :meth:`rollback` to: the chunks sealed, the rows not yet sealed
-        and the tally's mark."""
+    def seal(self) -> None:
+        """Seal the rows not yet sealed, once there are :attr:`CHUNK` of them: no mark
+        taken before can then be rolled back to. :meth:`mark` seals first."""
         if len(self.at) >= self.CHUNK:
             self._starts.append(self._sealed_size())
             self._sealed.append(tuple(tuple(column) for column in self._columns()))
             for column in self._columns():
                 column.clear()
+
+    def mark(self) -> tuple[int, int, tuple[datetime | None, dict[TallyKey, int]]]:
+        """The state to :meth:`rollback` to: the chunks sealed, the rows not yet sealed
+        and the tally's mark."""
+        self.seal()
         return len(self._sealed), len(self.at), self.tally.mark()
 
     def _sealed_size(self) -> int:

@@ -126,23 +126,31 @@ class Fold:
             )
             if refused is not None:
                 return refused
+        # Most events find no timer due before them: fire() only when one is, and only
+        # then is there anything a refusal must take back (the step itself sends nothing
+        # it refuses).
+        if self.accounts.due_before(at) or self.incidents.due_before(at):
+            result = self._fire_and_step(event, at)
+        else:
+            result = self._step(event)  # nothing fired, so nothing to take back
+        if result is ACCEPTED:
+            self.at = at
+        return result
+
+    def _fire_and_step(self, event: Event, at: datetime) -> Accepted | Refusal:
+        # The timers due before the event, then the event; a refusal undoes the timers.
         mark = self.notifications.mark()
         undo: Undo = []
         try:
-            # Most events find no timer due before them: fire() only when one is.
-            if self.accounts.due_before(at) or self.incidents.due_before(at):
-                self._fire(at, undo, inclusive=False)
+            self._fire(at, undo, inclusive=False)
             result = self._step(event)
         except PolicyError as error:  # a timer past the year 9999 cannot fire
             result = refusal_for(error)
         if result is not ACCEPTED:
-            # The step itself sends nothing it refuses: only the timers are taken back.
             for is_account, key, before, due, order in reversed(undo):
                 store: DraftAgenda[str, Any] = self.accounts if is_account else self.incidents
                 store.set(key, before, due=due, order=order)
             self.notifications.rollback(mark)
-            return result
-        self.at = at
         return result
 
     def _step(self, event: Event) -> Accepted | Refusal:
@@ -197,7 +205,13 @@ class Fold:
             None if record is None else (record[ID], record, due),
             lot,
         )
-        self.notifications.extend(sent)
+        log = self.notifications
+        log.extend(sent)
+        # Nothing accepted is taken back, so its rows may be sealed: most events take no
+        # mark (fire() does), and a log never sealed would be one list per column that
+        # every full pass of the collector visits item by item.
+        if len(log.at) >= log.CHUNK:
+            log.seal()
         return ACCEPTED
 
     def _fire(self, until: datetime, undo: Undo | None, *, inclusive: bool) -> None:
