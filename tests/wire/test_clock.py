@@ -37,6 +37,26 @@ def test_the_clock_writes_what_isoformat_writes(t: datetime, name: str) -> None:
     assert clock.text(t) == t.astimezone(zone).isoformat()  # a second time, from the tables
 
 
+@given(
+    st.lists(
+        st.datetimes(
+            min_value=datetime(1800, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(UTC)
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    st.sampled_from(ZONES),
+)
+def test_with_utc_writes_the_zones_text_and_utcs(instants: list[datetime], name: str) -> None:
+    """with_utc: the text in the zone and the text in UTC (a notification ID's), for
+    instants in the hours the tables have seen and in those they have not."""
+    clock = Clock(ZoneInfo(name))
+    for t in [*instants, *instants]:
+        expected = (t.astimezone(ZoneInfo(name)).isoformat(), t.isoformat())
+        assert clock.with_utc(pendulum.instance(t).in_timezone(pendulum.UTC)) == expected
+        assert clock.with_utc(t) == expected
+
+
 @pytest.mark.parametrize("name", ZONES)
 def test_every_second_around_each_change_is_written_as_isoformat_does(name: str) -> None:
     """Around every change of offset in 2026 and 1900, every 7 seconds of its hour and

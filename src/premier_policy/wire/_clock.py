@@ -66,6 +66,29 @@ class Clock:
             return f"{whole[0]}{_MINUTES_SECONDS[seconds % _HOUR]}.{micro:06d}{whole[1]}"
         return f"{whole[0]}{_MINUTES_SECONDS[seconds % _HOUR]}{whole[1]}"
 
+    def with_utc(self, t: datetime) -> tuple[str, str]:
+        """``t`` (aware) as :meth:`text` writes it, and in UTC as ``isoformat`` writes
+        it there (``+00:00``): a notification's instant and the one its ID hashes, from
+        one subtraction. At a whole number of hours' offset, the two texts share their
+        minutes and seconds.
+
+        >>> from zoneinfo import ZoneInfo
+        >>> Clock(ZoneInfo("Europe/Paris")).with_utc(pendulum.datetime(2026, 12, 31, 23, 30))
+        ('2027-01-01T00:30:00+01:00', '2026-12-31T23:30:00+00:00')
+        """
+        since = _minus(t, _EPOCH)
+        seconds = since.days * 86400 + since.seconds
+        hour = seconds // _HOUR
+        whole = self._whole.get(hour)
+        utc_hour = _UTC._hours.get(hour)  # UTC's local hours are its UTC hours
+        if whole is None or utc_hour is None:
+            return self.text(t), _UTC.text(t)  # which fill both tables
+        minutes_seconds = _MINUTES_SECONDS[seconds % _HOUR]
+        micro = since.microseconds
+        if micro:
+            minutes_seconds = f"{minutes_seconds}.{micro:06d}"
+        return f"{whole[0]}{minutes_seconds}{whole[1]}", f"{utc_hour}{minutes_seconds}+00:00"
+
     def _text(self, t: datetime, since: timedelta, seconds: int) -> str:
         hour = seconds // _HOUR
         offset = self._offsets.get(hour)
@@ -101,3 +124,7 @@ class Clock:
         # hour holding a change of offset came back naive and wrong (Lord Howe's spring
         # change at 15:30 UTC read "16:00:00", with no offset).
         return (_UTC_EPOCH + _minus(t, _EPOCH)).astimezone(self.zone).isoformat()
+
+
+#: UTC's own clock, whose table of hours :meth:`Clock.with_utc` reads.
+_UTC: Final = Clock(UTC)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final, TypeVar, cast, overload
 from zoneinfo import ZoneInfo
 
@@ -249,17 +249,14 @@ class CustomerRecords:
     as_of: pendulum.DateTime | None
 
 
-#: Instants as notification IDs write them (``utc_text``), by table lookups.
-_UTC_TEXT: Final = Clock(UTC).text
-
-
 @functools.lru_cache(maxsize=16)
 def _outcome_converter(tz_name: str) -> cattrs.Converter:
     # Instants in the policy zone by table lookups: an outcome writes hundreds of
     # thousands of them, and pendulum's conversion and text cost ten times as much.
     # The clock keeps no state but what its zone's offsets determine, so converters
     # shared between threads write alike.
-    iso = Clock(ZoneInfo(zone(tz_name).name)).text
+    clock = Clock(ZoneInfo(zone(tz_name).name))
+    iso = clock.text
     converter = CONVERTER.copy()
     converter.register_unstructure_hook(datetime, iso)
     converter.register_unstructure_hook(pendulum.DateTime, iso)
@@ -378,11 +375,13 @@ def _outcome_converter(tz_name: str) -> cattrs.Converter:
         # of one event or timer come together and share its instant: its two texts are
         # written once for the run.
         out = []
+        with_utc = clock.with_utc
         last: object = None
         local = utc = ""
         for at, kind, to, customer, incident, seq in zip(*log.columns(), strict=True):
             if at is not last:
-                last, local, utc = at, iso(at), _UTC_TEXT(at)
+                last = at
+                local, utc = with_utc(at)
             out.append(
                 {
                     "id": id_digest(utc, kind, to, customer, incident, seq),
