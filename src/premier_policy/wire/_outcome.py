@@ -208,13 +208,13 @@ class ResultLog(Sequence[ResultOut]):
 def results_out(log: ResultLog) -> list[dict[str, Any]]:
     """``log`` as the outcome writes it: each :class:`ResultOut` unstructured, its
     defaults left out (a test holds the two equal)."""
-    refusals = log.refusals
-    return [
-        {"index": index, "accepted": True}
-        if (refusal := refusals.get(index)) is None
-        else {"index": index, "accepted": False, "rule": refusal[0], "message": refusal[1]}
-        for index in range(log.size)
-    ]  # fmt: skip
+    written: list[dict[str, Any]] = [
+        {"index": index, "accepted": True} for index in range(log.size)
+    ]
+    # Then the refusals in place: a few in a hundred, not a lookup per event.
+    for index, (rule, message) in log.refusals.items():
+        written[index] = {"index": index, "accepted": False, "rule": rule, "message": message}
+    return written
 
 
 @frozen(kw_only=True)
@@ -271,9 +271,6 @@ def _outcome_converter(tz_name: str) -> cattrs.Converter:
         Incident, cattrs.gen.make_dict_unstructure_fn(IncidentOut, converter)
     )
 
-    def instant_out(t: datetime | None) -> str | None:
-        return None if t is None else iso(t)
-
     def record_out(r: Record) -> dict[str, Any]:
         # The shape of the Incident hook above (a test holds the two equal).
         return {
@@ -288,15 +285,16 @@ def _outcome_converter(tz_name: str) -> cattrs.Converter:
                 {
                     "started_at": iso(started),
                     "due_at": iso(due),
-                    "met_at": instant_out(met),
+                    "met_at": None if met is None else iso(met),
                     "breached": breached,
                 }
                 for started, due, met, breached, _ in targets_of(r)
             ],
-            "resolved_at": instant_out(r[RESOLVED_AT]),
-            "auto_close_at": instant_out(r[AUTO_CLOSE_AT]),
-            "closed_at": instant_out(r[CLOSED_AT]),
-            "reopen_until": instant_out(r[REOPEN_UNTIL]),
+            # Inline rather than a helper's call: 20,000 incidents, five each.
+            "resolved_at": None if (t := r[RESOLVED_AT]) is None else iso(t),
+            "auto_close_at": None if (t := r[AUTO_CLOSE_AT]) is None else iso(t),
+            "closed_at": None if (t := r[CLOSED_AT]) is None else iso(t),
+            "reopen_until": None if (t := r[REOPEN_UNTIL]) is None else iso(t),
             "invalid_reason": r[INVALID_REASON],
             "policy_version": r[VERSION],
         }
