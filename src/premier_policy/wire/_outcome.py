@@ -290,7 +290,7 @@ def _outcome_converter(tz_name: str) -> cattrs.Converter:
                 }
                 for started, due, met, breached, _ in targets_of(r)
             ],
-            # Inline rather than a helper's call: 20,000 incidents, five each.
+            # Inline rather than a helper's call: 20,000 incidents, four each.
             "resolved_at": None if (t := r[RESOLVED_AT]) is None else iso(t),
             "auto_close_at": None if (t := r[AUTO_CLOSE_AT]) is None else iso(t),
             "closed_at": None if (t := r[CLOSED_AT]) is None else iso(t),
