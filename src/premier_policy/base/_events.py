@@ -72,7 +72,8 @@ def _instant(value: datetime) -> pendulum.DateTime:
 def _identifier(_: object, attribute: Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value:
         raise _malformed(attribute, f"expected a non-empty string, got {shown(value)}")
-    _writable(attribute, value)
+    if not value.isascii():  # ASCII is always writable: most IDs, without two calls
+        _writable(attribute, value)
 
 
 def _acting(_: object, attribute: Attribute[Any], value: object) -> None:
