@@ -74,7 +74,23 @@ _FLAT: Final = (str, int, float, bool, type(None))
 
 
 def _instant(value: object, _: object) -> pendulum.DateTime:
-    t = _utc_instant(value)
+    # Every event has one: for a plain aware instant, the standard library's C parsing
+    # and conversion to UTC (one reading per instant, nothing for pendulum to decide);
+    # anything else goes to parse_instant, which says what is wrong.
+    t: pendulum.DateTime | None = None
+    if type(value) is str:
+        try:
+            parsed = datetime.fromisoformat(value)
+            if parsed.tzinfo is not None:
+                u = parsed.astimezone(UTC)
+                t = pendulum.DateTime(
+                    u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond,
+                    pendulum.UTC,  # positionally: keywords are slow to parse in C calls
+                )  # fmt: skip
+        except (ValueError, OverflowError):
+            pass
+    if t is None:
+        t = parse_instant(value, pendulum.UTC)
     if not _WRITABLE[0] <= t < _WRITABLE[1]:
         raise PolicyError(
             f"{t.isoformat()} is too close to the ends of the years 1 to 9999 to be "
@@ -83,24 +99,6 @@ def _instant(value: object, _: object) -> pendulum.DateTime:
             field="at",
         )
     return t
-
-
-def _utc_instant(value: object) -> pendulum.DateTime:
-    # Every event has one: for a plain aware instant, the standard library's C parsing
-    # and conversion to UTC (one reading per instant, nothing for pendulum to decide);
-    # anything else goes to parse_instant, which says what is wrong.
-    if type(value) is str:
-        try:
-            parsed = datetime.fromisoformat(value)
-            if parsed.tzinfo is not None:
-                t = parsed.astimezone(UTC)
-                return pendulum.DateTime(
-                    t.year, t.month, t.day, t.hour, t.minute, t.second, t.microsecond,
-                    pendulum.UTC,  # positionally: keywords are slow to parse in C calls
-                )  # fmt: skip
-        except (ValueError, OverflowError):
-            pass
-    return parse_instant(value, pendulum.UTC)
 
 
 def _converter() -> cattrs.Converter:
