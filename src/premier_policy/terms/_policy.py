@@ -243,6 +243,8 @@ class Policy:
     def terms(self, version: int) -> Policy:
         """The terms of ``version``, which a lot or an incident made under it keeps
         (``policy.pinned-terms``); a version the timeline lacks is an error."""
+        if version == 0 and self._timeline is None:
+            return self  # no changes: every record's terms, asked once an event
         versions = self.versions
         if not 0 <= version < len(versions):
             raise PolicyError(
