@@ -7,7 +7,7 @@ datetimes (``input.aware-only``) and returns a pendulum ``DateTime`` in the poli
 from __future__ import annotations
 
 import functools
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Final
 
 import pendulum
@@ -18,7 +18,9 @@ from premier_policy.base._rules import RuleId
 
 __all__ = [
     "EPOCH",
+    "NAIVE_EPOCH",
     "PLAIN_EPOCH",
+    "UTC_EPOCH",
     "as_stored",
     "duration",
     "instant",
@@ -175,6 +177,10 @@ _MICROSECOND = timedelta(microseconds=1)
 #: The Unix epoch as a stored instant, and in the plain form.
 EPOCH: Final = pendulum.DateTime(1970, 1, 1, tzinfo=pendulum.UTC)
 PLAIN_EPOCH: Final = datetime(1970, 1, 1, tzinfo=pendulum.UTC)
+#: The Unix epoch in the standard library's UTC (whose offset is asked in C), and on a
+#: wall clock: what instants and wall times are counted from in C arithmetic.
+UTC_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+NAIVE_EPOCH: Final = datetime(1970, 1, 1)
 _minus = datetime.__sub__
 _plus = datetime.__add__
 

@@ -11,7 +11,7 @@ elapsed time. The arithmetic itself lives in :mod:`._timetable`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -20,7 +20,7 @@ from attrs import Attribute, field, frozen
 
 from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
-from premier_policy.base._instants import PLAIN_EPOCH, utc, zone
+from premier_policy.base._instants import PLAIN_EPOCH, UTC_EPOCH, utc, zone
 from premier_policy.base._rules import RuleId
 from premier_policy.hours import _timetable as tables
 from premier_policy.hours._changes import Changing
@@ -31,7 +31,6 @@ from premier_policy.hours._weekly import WeeklySchedule
 
 __all__ = ["Calendar", "added_plain"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 # The C subtraction, not pendulum's override (which builds an Interval).
 _elapsed = datetime.__sub__
@@ -217,7 +216,7 @@ class Calendar:
         # The hot path of every response target: the usual conversions are inlined, and
         # micros() and duration_micros() only see what they must check or refuse.
         try:
-            start = _elapsed(t, _EPOCH) // _MICROSECOND
+            start = _elapsed(t, UTC_EPOCH) // _MICROSECOND
         except TypeError:
             start = tables.micros(t, field="t")
         step = d // _MICROSECOND if type(d) is timedelta else tables.duration_micros(d, field="d")

@@ -34,14 +34,14 @@ from __future__ import annotations
 import functools
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 import pendulum
 from attrs import frozen
 
 from premier_policy.base._errors import PolicyError
-from premier_policy.base._instants import duration, instant
+from premier_policy.base._instants import UTC_EPOCH, duration, instant
 from premier_policy.base._rules import RuleId
 from premier_policy.hours._holidays import PublicHolidays
 from premier_policy.hours._offsets import (
@@ -88,7 +88,6 @@ FIRST_YEAR, LAST_YEAR = 1, 9999
 #: Year tables kept per calendar (the most recently built ones).
 TABLES_KEPT = 64
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 _MAX_ORDINAL = date.max.toordinal()
 _MEAN_YEAR_US = 31_556_952 * SECOND_US
@@ -341,7 +340,7 @@ def micros(t: object, *, field: str) -> int:
     """
     try:
         # Any object may come in; the C subtraction is the type check (TypeError below).
-        return _in_micros(_difference(t, _EPOCH), _MICROSECOND)  # type: ignore[call-overload]
+        return _in_micros(_difference(t, UTC_EPOCH), _MICROSECOND)  # type: ignore[call-overload]
     except TypeError:  # naive, or not a datetime at all
         # instant() refuses both with the shared wording.
         return micros(instant(t, pendulum.UTC, field=field), field=field)

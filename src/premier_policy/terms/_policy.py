@@ -20,7 +20,15 @@ from attrs import Attribute, evolve, field, frozen
 from premier_policy.base._checks import instance, whole
 from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
-from premier_policy.base._instants import EPOCH, PLAIN_EPOCH, instant, plain, utc
+from premier_policy.base._instants import (
+    EPOCH,
+    NAIVE_EPOCH,
+    PLAIN_EPOCH,
+    UTC_EPOCH,
+    instant,
+    plain,
+    utc,
+)
 from premier_policy.base._rules import RuleId
 from premier_policy.hours._calendar import Calendar, added_plain
 from premier_policy.terms._catalog import Catalog
@@ -36,8 +44,6 @@ __all__ = [
     "wall_added",
 ]
 
-_UTC_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-_NAIVE_EPOCH: Final = datetime(1970, 1, 1)
 # datetime's own arithmetic, which takes the type of its left operand (pendulum's is Python).
 _minus: Final = datetime.__sub__
 _plus: Final = datetime.__add__
@@ -385,9 +391,9 @@ def _wall_added(start: datetime, tz: ZoneInfo, years: int, days: int) -> timedel
         return since  # pendulum's add keeps the instant when nothing of variable length moves
     # The wall time by adding its offset, not by replace(tzinfo=None): keyword arguments
     # are slow to parse in C calls.
-    offset = _plus(_UTC_EPOCH, since).astimezone(tz).utcoffset()
+    offset = _plus(UTC_EPOCH, since).astimezone(tz).utcoffset()
     assert offset is not None  # astimezone's result is aware
-    wall = _plus(_NAIVE_EPOCH, since + offset)
+    wall = _plus(NAIVE_EPOCH, since + offset)
     if years:
         year = wall.year + years
         day = 28 if (wall.month, wall.day) == (2, 29) and not isleap(year) else wall.day
@@ -401,4 +407,4 @@ def _wall_added(start: datetime, tz: ZoneInfo, years: int, days: int) -> timedel
     # A ZoneInfo has an offset at every wall time.
     assert first is not None
     assert second is not None
-    return _minus(wall, _NAIVE_EPOCH) - min(first, second)
+    return _minus(wall, NAIVE_EPOCH) - min(first, second)

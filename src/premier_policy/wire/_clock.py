@@ -17,14 +17,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Final
 
-import pendulum
+from premier_policy.base._instants import EPOCH, NAIVE_EPOCH, UTC_EPOCH
 
 __all__ = ["Clock"]
 
-#: The epoch in pendulum's UTC: an event's instant minus it is plain C arithmetic.
-_EPOCH: Final = pendulum.DateTime(1970, 1, 1, tzinfo=pendulum.UTC)
-_UTC_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-_NAIVE_EPOCH: Final = datetime(1970, 1, 1)
 #: ``"MM:SS"`` for each second of an hour.
 _MINUTES_SECONDS: Final = tuple(f"{s // 60:02d}:{s % 60:02d}" for s in range(3600))
 _HOUR: Final = 3600
@@ -56,7 +52,7 @@ class Clock:
 
     def text(self, t: datetime) -> str:
         """``t`` (aware) in the zone, as ``t.astimezone(zone).isoformat()`` writes it."""
-        since = _minus(t, _EPOCH)  # datetime's: pendulum's makes an Interval
+        since = _minus(t, EPOCH)  # datetime's: pendulum's makes an Interval
         seconds = since.days * 86400 + since.seconds
         whole = self._whole.get(seconds // _HOUR)
         if whole is None:
@@ -76,7 +72,7 @@ class Clock:
         >>> Clock(ZoneInfo("Europe/Paris")).with_utc(pendulum.datetime(2026, 12, 31, 23, 30))
         ('2027-01-01T00:30:00+01:00', '2026-12-31T23:30:00+00:00')
         """
-        since = _minus(t, _EPOCH)
+        since = _minus(t, EPOCH)
         seconds = since.days * 86400 + since.seconds
         hour = seconds // _HOUR
         whole = self._whole.get(hour)
@@ -101,7 +97,7 @@ class Clock:
         prefix = self._hours.get(local_hour)
         if prefix is None:
             prefix = self._hours[local_hour] = (
-                _NAIVE_EPOCH + timedelta(hours=local_hour)
+                NAIVE_EPOCH + timedelta(hours=local_hour)
             ).isoformat()[:14]
         if not offset[0] % _HOUR:
             self._whole[hour] = (prefix, offset[1])
@@ -111,8 +107,8 @@ class Clock:
         return f"{prefix}{_MINUTES_SECONDS[local % _HOUR]}{offset[1]}"
 
     def _offset(self, hour: int) -> tuple[int, str]:
-        start = (_UTC_EPOCH + timedelta(hours=hour)).astimezone(self.zone)
-        end = (_UTC_EPOCH + timedelta(hours=hour, seconds=_HOUR - 1)).astimezone(self.zone)
+        start = (UTC_EPOCH + timedelta(hours=hour)).astimezone(self.zone)
+        end = (UTC_EPOCH + timedelta(hours=hour, seconds=_HOUR - 1)).astimezone(self.zone)
         offset = start.utcoffset()
         if offset is None or offset != end.utcoffset() or offset.microseconds:
             return _CHANGING
@@ -123,7 +119,7 @@ class Clock:
         # DateTime into a ZoneInfo zone goes through pendulum's arithmetic, which in an
         # hour holding a change of offset came back naive and wrong (Lord Howe's spring
         # change at 15:30 UTC read "16:00:00", with no offset).
-        return (_UTC_EPOCH + _minus(t, _EPOCH)).astimezone(self.zone).isoformat()
+        return (UTC_EPOCH + _minus(t, EPOCH)).astimezone(self.zone).isoformat()
 
 
 #: UTC's own clock, whose table of hours :meth:`Clock.with_utc` reads.
