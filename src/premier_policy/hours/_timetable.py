@@ -331,6 +331,7 @@ def timetable(calendar: Hours) -> Timetable:
 def micros(t: object, *, field: str) -> int:
     """An aware datetime (stdlib or pendulum) as UTC µs; anything else is refused.
 
+    >>> from datetime import UTC
     >>> micros(datetime(1970, 1, 1, 0, 0, 1, 5, tzinfo=UTC), field="t")
     1000005
     >>> micros(datetime(1970, 1, 1), field="t")

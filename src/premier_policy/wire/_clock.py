@@ -32,6 +32,7 @@ _CHANGING: Final = (0, "")
 class Clock:
     """Aware instants as ``isoformat`` writes them in ``zone``, by table lookups.
 
+    >>> import pendulum
     >>> from zoneinfo import ZoneInfo
     >>> clock = Clock(ZoneInfo("Europe/Paris"))
     >>> clock.text(pendulum.datetime(2026, 3, 29, 0, 59, 59)), clock.text(pendulum.datetime(2026, 3, 29, 1))
@@ -68,6 +69,7 @@ class Clock:
         one subtraction. At a whole number of hours' offset, the two texts share their
         minutes and seconds.
 
+        >>> import pendulum
         >>> from zoneinfo import ZoneInfo
         >>> Clock(ZoneInfo("Europe/Paris")).with_utc(pendulum.datetime(2026, 12, 31, 23, 30))
         ('2027-01-01T00:30:00+01:00', '2026-12-31T23:30:00+00:00')
