@@ -11,6 +11,7 @@ from bisect import bisect_right
 from calendar import isleap
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -47,6 +48,15 @@ __all__ = [
 # datetime's own arithmetic, which takes the type of its left operand (pendulum's is Python).
 _minus: Final = datetime.__sub__
 _plus: Final = datetime.__add__
+
+
+@lru_cache(maxsize=64)
+def _minutes(count: int) -> timedelta:
+    # A response target's length, built once per length: timedelta(minutes=) parses its
+    # keyword on every call (370 ns, against 30 for the lookup). A policy has one length
+    # per version; the bound keeps a service's cache small whatever policies it is sent.
+    return timedelta(minutes=count)
+
 
 #: The bounds of the policy's numbers: no more than the calendar itself spans, the
 #: years 1 to 9999 (3,652,058 days). A larger number could only carry an instant past
@@ -349,7 +359,7 @@ class Policy:
         this version's target, counted under the hours in force at each instant."""
         # A stdlib timedelta takes the calendar's fast path; a pendulum Duration costs
         # more to build than the business-time addition itself.
-        return self._hours.add(t, timedelta(minutes=self.response_target_minutes))
+        return self._hours.add(t, _minutes(self.response_target_minutes))
 
     @property
     def _hours(self) -> Calendar:
@@ -361,7 +371,7 @@ class Policy:
 def response_due_at(policy: Policy, t: datetime) -> datetime:
     """:meth:`Policy.response_due` as the replay engine's records keep instants (plain,
     UTC; :func:`~premier_policy.base._instants.plain`), from any aware ``t``."""
-    due = added_plain(policy._hours, t, timedelta(minutes=policy.response_target_minutes))
+    due = added_plain(policy._hours, t, _minutes(policy.response_target_minutes))
     return plain(policy.utc(policy.response_due(t))) if due is None else due
 
 
