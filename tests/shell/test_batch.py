@@ -23,6 +23,8 @@ from premier_policy import PolicyError
 from premier_policy.shell.batch import (
     SpillingIndex,
     Transport,
+    _at,
+    _homes,
     _join,
     _latest,
     _read,
@@ -369,6 +371,33 @@ def test_the_worker_tasks_read_chunks_into_one_partition() -> None:
     )
     assert (part.numbers, [n for n, _ in part.unreadable]) == ((3, 1), [2])
     assert _latest(part) == part.latest
+
+
+def test_partitions_are_spread_over_the_workers_in_turn(client: Client) -> None:
+    """Each partition has a home worker, the workers taking turns in the order of their
+    addresses: a partition's chunks are read, joined and summarised there."""
+    first, second = sorted(client.scheduler_info()["workers"])
+    assert _homes(client, 5) == [first, second, first, second, first]
+
+
+def test_a_cluster_without_workers_leaves_every_partition_homeless() -> None:
+    """No worker yet (a scheduler whose workers come later): no partition has a home, and
+    its tasks may run on whichever worker comes."""
+    with (
+        LocalCluster(
+            n_workers=0, processes=False, dashboard_address=None, silence_logs=logging.CRITICAL
+        ) as cluster,
+        Client(cluster) as empty,
+    ):
+        assert _homes(empty, 3) == [None, None, None]
+
+
+def test_a_task_whose_home_is_gone_runs_on_another_worker(client: Client) -> None:
+    """A home is a preference, not a rule: a task preferring a worker the cluster does not
+    have (gone since) runs on one it has, rather than waiting for ever."""
+    gone = "tcp://127.0.0.1:9"
+    assert gone not in client.scheduler_info()["workers"]
+    assert _at(client, gone)(sorted, [2, 1]).result(timeout=30) == [1, 2]
 
 
 def test_the_table_lists_refusals_by_rule_and_the_bad_lines() -> None:

@@ -5,7 +5,7 @@ them. The client streams the log once, routing each line
 (:class:`~premier_policy.whatif.Router`) into per-partition chunks that it sends to
 the cluster as they fill (as files of its scratch directory for a local cluster, so
 that it never waits on a worker), where workers read and sort them while the client
-streams on;
+streams on, each partition on its own home worker (:func:`_homes`);
 the log is never held whole in the client. Lines naming an
 incident not opened yet wait in a file of the scratch directory until the end. The
 incident and purchase index lives in :class:`SpillingIndex`, in memory up to a size and
@@ -20,6 +20,7 @@ when ``batch`` runs; matplotlib only when a chart is asked for.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -29,7 +30,7 @@ from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO, Literal, NoReturn, TextIO
+from typing import Any, BinaryIO, Literal, NoReturn, TextIO
 
 from distributed import Client, Future, LocalCluster
 
@@ -174,14 +175,29 @@ def _latest(partition: Partition) -> tuple[datetime, int] | None:
     return partition.latest
 
 
+def _homes(client: Client, partitions: int) -> list[str | None]:
+    """The worker each partition's chunks are read on, then joined and summarised
+    on: spread over the workers there are, or None (anywhere) when there are none yet.
+    Chunks read wherever they fell had half of them cross over to be joined, as pickles
+    that took each of two workers a tenth of its time."""
+    workers = sorted(client.scheduler_info()["workers"])
+    return [workers[p % len(workers)] if workers else None for p in range(partitions)]
+
+
+def _at(client: Client, home: str | None) -> Callable[..., Future[Any]]:
+    """``client.submit`` preferring the worker ``home``: a preference, not a rule, so that
+    another worker takes the task when its home is gone or busy past its share."""
+    return functools.partial(client.submit, pure=False, workers=home, allow_other_workers=True)
+
+
 # --- the client ---------------------------------------------------------------------------
 
 
 class _Chunks:
     """Lines routed to each partition, sent to the cluster in rounds: once the buffers
-    hold ``budget`` lines in all, every non-empty buffer is scattered as one chunk, in
-    one round trip, and a worker reads and sorts each chunk while the client streams
-    on. The client's memory is the budget, whatever the length of the log; the chunks
+    hold ``budget`` lines in all, every non-empty buffer is scattered as one chunk to
+    its partition's home worker (:func:`_homes`), one round trip per worker, and the
+    worker reads and sorts the chunk while the client streams on. The client's memory is the budget, whatever the length of the log; the chunks
     live on the workers (scattered data, not task arguments, which the scheduler in the
     client's process would keep). With a ``directory`` the chunks are written there
     instead and the workers read them: sending a path costs the client no wait."""
@@ -196,6 +212,7 @@ class _Chunks:
         self._rounds = 0
         self.buffers: list[list[tuple[int, bytes]]] = [[] for _ in range(partitions)]
         self.read: list[list[Future[Partition]]] = [[] for _ in range(partitions)]
+        self.homes = _homes(client, partitions)
 
     def add(self, where: int, number: int, line: bytes) -> None:
         self.buffers[where].append((number, line))
@@ -208,15 +225,21 @@ class _Chunks:
         if not full:
             return
         if self._directory is None:
-            scattered = self._client.scatter([self.buffers[where] for where in full], hash=False)
-            for where, chunk in zip(full, scattered, strict=True):
-                self.read[where].append(self._client.submit(_read, chunk, pure=False))
+            by_home: dict[str | None, list[int]] = {}
+            for where in full:
+                by_home.setdefault(self.homes[where], []).append(where)
+            for home, wheres in by_home.items():
+                scattered = self._client.scatter(
+                    [self.buffers[where] for where in wheres], hash=False, workers=home
+                )
+                for where, chunk in zip(wheres, scattered, strict=True):
+                    self.read[where].append(_at(self._client, home)(_read, chunk))
         else:
             for where in full:
                 path = self._directory / f"chunk-{self._rounds}-{where}.tsv"
                 with path.open("wb") as rows:
                     rows.writelines(b"%d\t%s\n" % row for row in self.buffers[where])
-                self.read[where].append(self._client.submit(_read_file, str(path), pure=False))
+                self.read[where].append(_at(self._client, self.homes[where])(_read_file, str(path)))
             self._rounds += 1
         for where in full:
             self.buffers[where] = []
@@ -290,14 +313,22 @@ def replay_log(
             _route(log, router, chunks, Path(where))
         finally:
             index.close()
-        groups = [[f for p in group for f in chunks.read[p]] for group in router.groups()]
-        read = [client.submit(_join, *group, pure=False) for group in groups if group]
+        # A group is joined and summarised at the home of its first partition.
+        groups = [
+            (chunks.homes[group[0]], [f for p in group for f in chunks.read[p]])
+            for group in router.groups()
+        ]
+        homes = [home for home, futures in groups if futures]
+        read = [_at(client, home)(_join, *futures) for home, futures in groups if futures]
         del chunks, groups  # the read partitions hold what they need
         # Every chunk file is read once the latest instants are known.
         as_of = report_as_of(until, client.gather(client.map(_latest, read, pure=False)), chosen)
     summaries: list[Summary] = []
     pending = [
-        [client.submit(summarize, part, variant, as_of, pure=False) for part in read]
+        [
+            _at(client, home)(summarize, part, variant, as_of)
+            for part, home in zip(read, homes, strict=True)
+        ]
         for variant in chosen
     ]
     for variant, futures in zip(chosen, pending, strict=True):
