@@ -176,10 +176,10 @@ def _latest(partition: Partition) -> tuple[datetime, int] | None:
 
 
 def _homes(client: Client, partitions: int) -> list[str | None]:
-    """The worker each partition's chunks are read on, then joined and summarised
-    on: spread over the workers there are, or None (anywhere) when there are none yet.
-    Chunks read wherever they fell had half of them cross over to be joined, as pickles
-    that took each of two workers a tenth of its time."""
+    """Each partition's home: the worker that reads its chunks, then merges and
+    summarises them, the workers taking turns; None (any worker) when there is none yet.
+    Read wherever they fell, half the chunks crossed between workers to be merged, as
+    pickles that took each of two workers a tenth of its time."""
     workers = sorted(client.scheduler_info()["workers"])
     return [workers[p % len(workers)] if workers else None for p in range(partitions)]
 
@@ -197,10 +197,11 @@ class _Chunks:
     """Lines routed to each partition, sent to the cluster in rounds: once the buffers
     hold ``budget`` lines in all, every non-empty buffer is scattered as one chunk to
     its partition's home worker (:func:`_homes`), one round trip per worker, and the
-    worker reads and sorts the chunk while the client streams on. The client's memory is the budget, whatever the length of the log; the chunks
-    live on the workers (scattered data, not task arguments, which the scheduler in the
-    client's process would keep). With a ``directory`` the chunks are written there
-    instead and the workers read them: sending a path costs the client no wait."""
+    worker reads and sorts the chunk while the client streams on. The client's memory
+    is the budget, whatever the length of the log; the chunks live on the workers
+    (scattered data, not task arguments, which the scheduler in the client's process
+    would keep). With a ``directory`` the chunks are written there instead and the
+    workers read them: sending a path costs the client no wait."""
 
     def __init__(
         self, client: Client, partitions: int, budget: int, directory: Path | None = None
