@@ -18,6 +18,7 @@ from premier_policy.base._rules import RuleId
 
 __all__ = [
     "EPOCH",
+    "MICROSECOND",
     "NAIVE_EPOCH",
     "PLAIN_EPOCH",
     "UTC_EPOCH",
@@ -164,10 +165,11 @@ def duration(value: object, *, field: str = "duration") -> pendulum.Duration:
         raise PolicyError("months and years are not exact durations", field=field)
     # pendulum.Duration overrides .seconds/.microseconds with a sign while .days keeps
     # the stdlib meaning, so count microseconds with timedelta's own division.
-    return pendulum.Duration(microseconds=timedelta.__floordiv__(value, _MICROSECOND))
+    return pendulum.Duration(microseconds=timedelta.__floordiv__(value, MICROSECOND))
 
 
-_MICROSECOND = timedelta(microseconds=1)
+#: What a ``timedelta`` is divided by to count its microseconds, in C.
+MICROSECOND: Final = timedelta(microseconds=1)
 
 
 # The replay engine keeps instants the garbage collector does not trace: a standard-

@@ -20,7 +20,7 @@ from attrs import Attribute, field, frozen
 
 from premier_policy.base._echo import shown
 from premier_policy.base._errors import PolicyError
-from premier_policy.base._instants import PLAIN_EPOCH, UTC_EPOCH, utc, zone
+from premier_policy.base._instants import MICROSECOND, PLAIN_EPOCH, UTC_EPOCH, utc, zone
 from premier_policy.base._rules import RuleId
 from premier_policy.hours import _timetable as tables
 from premier_policy.hours._changes import Changing
@@ -31,7 +31,6 @@ from premier_policy.hours._weekly import WeeklySchedule
 
 __all__ = ["Calendar", "added_plain"]
 
-_MICROSECOND = timedelta(microseconds=1)
 # The C subtraction, not pendulum's override (which builds an Interval).
 _elapsed = datetime.__sub__
 _plus = datetime.__add__
@@ -216,10 +215,10 @@ class Calendar:
         # The hot path of every response target: the usual conversions are inlined, and
         # micros() and duration_micros() only see what they must check or refuse.
         try:
-            start = _elapsed(t, UTC_EPOCH) // _MICROSECOND
+            start = _elapsed(t, UTC_EPOCH) // MICROSECOND
         except TypeError:
             start = tables.micros(t, field="t")
-        step = d // _MICROSECOND if type(d) is timedelta else tables.duration_micros(d, field="d")
+        step = d // MICROSECOND if type(d) is timedelta else tables.duration_micros(d, field="d")
         timetable = self._timetable
         return timetable.local(*timetable.add(start, step))
 
@@ -270,7 +269,7 @@ def added_plain(calendar: Calendar, t: datetime, d: timedelta) -> datetime | Non
     """
     # From the epoch of the plain form: an instant with the same tzinfo subtracts without
     # asking either for its offset (pendulum's UTC answers in Python).
-    table, u = calendar._timetable.add(_elapsed(t, PLAIN_EPOCH) // _MICROSECOND, d // _MICROSECOND)
+    table, u = calendar._timetable.add(_elapsed(t, PLAIN_EPOCH) // MICROSECOND, d // MICROSECOND)
     if not tables.FIRST_YEAR < table.year < tables.LAST_YEAR:
         return None
     return _plus(PLAIN_EPOCH, timedelta(0, 0, u))

@@ -41,7 +41,7 @@ import pendulum
 from attrs import frozen
 
 from premier_policy.base._errors import PolicyError
-from premier_policy.base._instants import UTC_EPOCH, duration, instant
+from premier_policy.base._instants import MICROSECOND, UTC_EPOCH, duration, instant
 from premier_policy.base._rules import RuleId
 from premier_policy.hours._holidays import PublicHolidays
 from premier_policy.hours._offsets import (
@@ -88,7 +88,6 @@ FIRST_YEAR, LAST_YEAR = 1, 9999
 #: Year tables kept per calendar (the most recently built ones).
 TABLES_KEPT = 64
 
-_MICROSECOND = timedelta(microseconds=1)
 _MAX_ORDINAL = date.max.toordinal()
 _MEAN_YEAR_US = 31_556_952 * SECOND_US
 # Business time never exceeds elapsed time, so a duration longer than the whole
@@ -341,7 +340,7 @@ def micros(t: object, *, field: str) -> int:
     """
     try:
         # Any object may come in; the C subtraction is the type check (TypeError below).
-        return _in_micros(_difference(t, UTC_EPOCH), _MICROSECOND)  # type: ignore[call-overload]
+        return _in_micros(_difference(t, UTC_EPOCH), MICROSECOND)  # type: ignore[call-overload]
     except TypeError:  # naive, or not a datetime at all
         # instant() refuses both with the shared wording.
         return micros(instant(t, pendulum.UTC, field=field), field=field)
@@ -356,6 +355,6 @@ def duration_micros(d: object, *, field: str) -> int:
     if isinstance(d, timedelta) and not (
         isinstance(d, pendulum.Duration) and (d.years or d.months)
     ):
-        return _in_micros(d, _MICROSECOND)
+        return _in_micros(d, MICROSECOND)
     # duration() refuses these with the shared wording.
     return duration_micros(duration(d, field=field), field=field)
